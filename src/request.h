@@ -1,0 +1,53 @@
+/*
+ * request.h - a submission record (PROTOCOL.md) turned into a judge request.
+ * This is the only place that knows the submission's JSON field names.
+ */
+#ifndef SCRC_REQUEST_H
+#define SCRC_REQUEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct request_test {
+	int	 number;	/* 1-based; defaults to position */
+	char	*input;		/* owned; may contain NUL bytes */
+	size_t	 input_len;
+	char	*expected;	/* owned; NULL when the test has no expected_output */
+	size_t	 expected_len;
+};
+
+enum request_type {
+	REQUEST_SCRIPT,		/* a submission to judge */
+	REQUEST_DONE,		/* "type": "done" ends the stream */
+};
+
+struct request {
+	enum request_type	 type;
+	char			*id;		/* owned; never NULL after parse */
+	char			*language;	/* owned */
+	char			*source;	/* owned; may contain NUL bytes */
+	size_t			 source_len;
+	int64_t			 time_limit_ms;		/* 0 = worker default */
+	int64_t			 memory_limit_bytes;	/* 0 = worker default */
+	int64_t			 wall_time_limit_ms;	/* 0 = derived */
+	struct request_test	*tests;
+	size_t			 ntests;
+	char			*checker;	/* owned; NULL = "exact" */
+	int			 run_all_tests;
+};
+
+/*
+ * Parses one record value. fallback_id is used when the record has no "id"
+ * (the caller passes the record key, or "<topic>:<partition>:<offset>").
+ * Returns 0 on success. On an invalid record returns -1, fills errstr with
+ * a message fit for the result's "error" field, and still sets req->id
+ * (from the record when readable, else from fallback_id) so that an IE
+ * result can be answered. The caller frees with request_free() either way.
+ */
+int	request_parse(const char *json, size_t len, const char *fallback_id,
+	    struct request *req, char *errstr, size_t errstr_size);
+
+/* Frees everything the request owns; safe on a zeroed or NULL request. */
+void	request_free(struct request *req);
+
+#endif

@@ -1,0 +1,90 @@
+/*
+ * result.h - a judged submission and its encoding as a result record
+ * (PROTOCOL.md): statuses, per-test outcomes, output capping and the
+ * fitting of a whole record under the producer's message size.
+ */
+#ifndef SCRC_RESULT_H
+#define SCRC_RESULT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+enum result_status {
+	RESULT_OK,
+	RESULT_WA,
+	RESULT_TL,
+	RESULT_ML,
+	RESULT_BF,
+	RESULT_NOT_RUN,		/* "-" */
+	RESULT_RE,
+	RESULT_OL,
+	RESULT_IE,
+};
+
+/* "OK", "WA", ..., "-" */
+const char	*result_status_name(enum result_status status);
+/* Returns 0 and sets *out, or -1 for an unknown name. */
+int		 result_status_parse(const char *name, enum result_status *out);
+
+struct result_test {
+	int			 number;
+	enum result_status	 status;
+	int			 exit_code;
+	int64_t			 duration_ms;	/* wall time of the program */
+	int64_t			 cpu_time_ms;
+	int64_t			 memory_bytes;	/* peak */
+	struct buf		 out;		/* stdout as captured (may be cut) */
+	struct buf		 err;		/* stderr as captured (may be cut) */
+	int			 truncated;	/* out or err was cut */
+	const char		*input;		/* borrowed from the request */
+	size_t			 input_len;
+	const char		*expected;	/* borrowed; NULL if none */
+	size_t			 expected_len;
+	char			*error;		/* owned; NULL = "" */
+};
+
+struct result {
+	char			*id;		/* owned */
+	enum result_status	 status;
+	int			 exit_code;
+	struct buf		 out;
+	struct buf		 err;
+	int64_t			 duration_ms;
+	char			*error;		/* owned; NULL = "" */
+	int64_t			 cpu_time_ms;
+	int64_t			 memory_bytes;
+	int64_t			 wall_time_limit_ms;
+	int			 truncated;
+	char			*worker;	/* owned; NULL = omit */
+	struct result_test	*tests;		/* owned array */
+	size_t			 ntests;
+};
+
+/* Zeroes a result and gives it an id (copied). */
+void	result_init(struct result *r, const char *id);
+/* Appends a zeroed test and returns it (valid until the next append). */
+struct result_test *result_add_test(struct result *r, int number);
+/* Sets r->error to a formatted message (replacing any earlier one). */
+void	result_set_error(struct result *r, const char *fmt, ...) UTIL_PRINTF(2, 3);
+void	result_free(struct result *r);
+
+/*
+ * Fills the compat top-level fields from the tests, as PROTOCOL.md says:
+ * status = first non-OK test status (else OK), stdout/stderr/exit_code of
+ * the last test that produced any, duration_ms summed, cpu/memory maxima.
+ * Does nothing to a result without tests.
+ */
+void	result_aggregate(struct result *r);
+
+/*
+ * Encodes the result as one JSON object (no trailing newline), stamping the
+ * current time. Each output field is cut to field_cap bytes, then further,
+ * evenly, until the record fits in max_bytes; any cut sets "truncated".
+ * The returned string is malloc'ed; the caller frees it.
+ */
+char	*result_to_json(const struct result *r, size_t field_cap,
+	    size_t max_bytes, size_t *len);
+
+#endif

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# The full test suite, exactly as CI runs it (.ci/run calls this script).
+# On a fresh Debian/Ubuntu machine, as root, it installs what is missing,
+# starts a Docker engine and a real Kafka broker when none answers, builds
+# scrc with warnings as errors, runs the unit tests, builds the language
+# images, runs the integration suite against the real engine and broker,
+# the simulator's whole language x outcome matrix through a real worker,
+# a short benchmark (figures printed, never asserted) and `make distcheck`,
+# then stops whatever it started. Any failure makes it exit non-zero.
+#
+# Environment: SCRC_SKIP_DISTCHECK=1 skips distcheck; KAFKA_PORT picks the
+# broker port (default 9092); BATS_FLAGS is passed to bats.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+started_kafka=0
+started_docker=0
+worker_pid=
+t_all=$(date +%s)
+
+phase_start() {
+	phase_name=$1
+	phase_t0=$(date +%s)
+	printf '\n=== %s\n' "$phase_name"
+}
+phase_end() {
+	printf '=== %s: %ss\n' "$phase_name" "$(( $(date +%s) - phase_t0 ))"
+	timings+=("$(printf '%-28s %5ss' "$phase_name" "$(( $(date +%s) - phase_t0 ))")")
+}
+timings=()
+
+cleanup() {
+	status=$?
+	set +e
+	if [ -n "$worker_pid" ] && kill -0 "$worker_pid" 2>/dev/null; then
+		kill -TERM "$worker_pid"; wait "$worker_pid" 2>/dev/null
+	fi
+	if [ "$started_kafka" = 1 ]; then
+		bash contrib/kafka/kafka.sh stop >/dev/null 2>&1
+	fi
+	if [ "$started_docker" = 1 ]; then
+		bash contrib/docker-ensure.sh stop >/dev/null 2>&1
+	fi
+	printf '\n=== timings\n'
+	for t in "${timings[@]}"; do printf '%s\n' "$t"; done
+	printf '%-28s %5ss\n' total "$(( $(date +%s) - t_all ))"
+	if [ "$status" -ne 0 ]; then
+		printf '\ntest-all: FAILED in phase "%s" (exit %s)\n' "${phase_name:-?}" "$status"
+	fi
+	exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+phase_start "dependencies"
+bash contrib/install-deps.sh
+phase_end
+
+phase_start "docker engine"
+if ! docker info >/dev/null 2>&1; then
+	started_docker=1
+fi
+bash contrib/docker-ensure.sh start
+phase_end
+
+phase_start "build"
+if [ ! -x configure ] || [ configure.ac -nt configure ] || [ Makefile.am -nt configure ]; then
+	./bootstrap
+fi
+if [ ! -f Makefile ] || [ configure -nt Makefile ]; then
+	./configure --enable-werror --prefix=/usr/local >/dev/null
+fi
+make -j2
+phase_end
+
+phase_start "unit tests"
+make -j2 check || { cat test-suite.log 2>/dev/null; exit 1; }
+phase_end
+
+phase_start "language images"
+make images
+phase_end
+
+phase_start "kafka broker"
+if ! bash contrib/kafka/kafka.sh status >/dev/null 2>&1; then
+	started_kafka=1
+	bash contrib/kafka/kafka.sh start
+fi
+export KAFKA_BROKERS="127.0.0.1:${KAFKA_PORT:-9092}"
+phase_end
+
+phase_start "integration tests (bats)"
+make check-integration BATS_FLAGS="${BATS_FLAGS:-}"
+phase_end
+
+phase_start "simulator matrix (real broker)"
+run_id="ci-$$-$RANDOM"
+SCRC_LANG_DIR="$top/lang" SCRC_BOX="$top/scrc-box" RUNNER_MAX_PARALLEL=2 \
+	KAFKA_TOPIC="scripts-$run_id" KAFKA_RESULTS_TOPIC="results-$run_id" \
+	KAFKA_GROUP_ID="scrc-$run_id" SCRC_STATS_INTERVAL=0 \
+	./scrc worker >"$top/worker-ci.log" 2>&1 &
+worker_pid=$!
+KAFKA_BROKER="$KAFKA_BROKERS" KAFKA_TOPIC="scripts-$run_id" \
+	KAFKA_RESULTS_TOPIC="results-$run_id" RESULT_WAIT_TIMEOUT_SECONDS=600 \
+	RESULT_CONSUMER_LOG_PATH="$top/simulator-ci.log" \
+	python3 -m simulator.main || { tail -50 "$top/worker-ci.log"; exit 1; }
+kill -TERM "$worker_pid"; wait "$worker_pid" || true
+worker_pid=
+phase_end
+
+phase_start "benchmark (quick, figures only)"
+python3 -m simulator.bench --quick --scrc "$top/scrc" --brokers "$KAFKA_BROKERS" \
+	--out "$top/bench-out"
+phase_end
+
+if [ "${SCRC_SKIP_DISTCHECK:-0}" != 1 ]; then
+	phase_start "make distcheck"
+	make distcheck >distcheck.log 2>&1 || { tail -60 distcheck.log; exit 1; }
+	tail -4 distcheck.log
+	phase_end
+fi
+
+printf '\ntest-all: every phase passed\n'

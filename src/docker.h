@@ -1,0 +1,144 @@
+/*
+ * docker.h - everything that talks to the docker CLI. Each call is an argv
+ * run through libpipeline with a deadline; a call that outlives it is
+ * killed, reaped and reported. A "box" is one judge container kept up for
+ * a submission, with scrc-box as its PID 1 attached over one stream
+ * (`docker start -ai`), through which files go in, programs run, and files
+ * come back out.
+ */
+#ifndef SCRC_DOCKER_H
+#define SCRC_DOCKER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+/* The outcome of one docker CLI call. */
+struct docker_cmd {
+	int		 status;	/* exit status, or -1 when not exited normally */
+	int		 timed_out;	/* killed at the deadline */
+	struct buf	 out;		/* stdout (capped) */
+	struct buf	 err;		/* stderr (capped) */
+};
+
+/* Which docker CLI binary to run ("docker" by default); not owned. */
+void	docker_set_cli(const char *path);
+
+/*
+ * Runs `docker ARGS...` (args NULL-terminated, without "docker") with stdin
+ * from in/inlen (NULL = /dev/null), waiting at most timeout_ms. Returns 0
+ * when the command ran to completion (whatever its exit status, see
+ * res->status), -1 when it could not be started or timed out (errstr says
+ * which, with the command line). res is initialised here; free with
+ * docker_cmd_free().
+ */
+int	docker_cmd_run(const char *const *args, const void *in, size_t inlen,
+	    int64_t timeout_ms, struct docker_cmd *res, char *errstr, size_t errstr_size);
+void	docker_cmd_free(struct docker_cmd *res);
+
+/* 0 when a daemon answers `docker version` within timeout_ms, else -1. */
+int	docker_ping(int64_t timeout_ms, char *errstr, size_t errstr_size);
+
+/* 0 when the image exists locally, else -1 with a message. */
+int	docker_image_exists(const char *image, char *errstr, size_t errstr_size);
+
+/*
+ * Removes every container labelled scrc=1 (and, when submission_id is not
+ * NULL, only those of that submission). Returns how many were removed,
+ * or -1 when docker could not be asked.
+ */
+int	docker_cleanup(const char *submission_id, char *errstr, size_t errstr_size);
+
+/* How to create a box. Strings are borrowed for the call. */
+struct docker_box_spec {
+	const char		*image;
+	const char		*submission_id;	/* label scrc.submission and name part */
+	const char		*role;		/* "build" or "run": label and name part */
+	const char		*workdir;	/* tmpfs mount point, e.g. /box */
+	int64_t			 memory_bytes;	/* --memory and --memory-swap */
+	int64_t			 workdir_bytes;	/* tmpfs size of workdir and of /tmp */
+	int64_t			 pids_limit;
+	double			 cpus;		/* --cpus; 0 = no cap */
+	const char		*box_path;	/* host path of the scrc-box binary */
+};
+
+struct docker_box;
+
+/*
+ * Creates and starts a sandboxed container (see DESIGN.md) with scrc-box
+ * attached. The scrc-box binary reaches it through a read-only volume that
+ * is created on first use. Returns NULL with errstr on failure, leaving no
+ * container behind.
+ */
+struct docker_box *docker_box_open(const struct docker_box_spec *spec,
+	    char *errstr, size_t errstr_size);
+
+/* Writes a file at path (relative to workdir; parents created). */
+int	docker_box_put(struct docker_box *box, const char *path, const void *data,
+	    size_t len, int mode, char *errstr, size_t errstr_size);
+
+/* One file fetched from a box. */
+struct docker_file {
+	char	*path;		/* relative to the fetched directory */
+	int	 mode;
+	char	*data;
+	size_t	 len;
+};
+struct docker_files {
+	struct docker_file	*v;
+	size_t			 n;
+};
+void	docker_files_free(struct docker_files *files);
+
+/*
+ * Fetches the named files or directories (relative to workdir; directories
+ * recursively) with paths relative to `base`. Fails when a name is missing
+ * or the total exceeds max_bytes.
+ */
+int	docker_box_fetch(struct docker_box *box, const char *base,
+	    const char *const *names, int64_t max_bytes, struct docker_files *out,
+	    char *errstr, size_t errstr_size);
+
+/* One program run inside a box. Strings borrowed. */
+struct docker_exec {
+	const char *const	*argv;		/* argv[0] resolved via PATH */
+	const char *const	*env;		/* "K=V", NULL-terminated; the whole environment */
+	const char		*cwd;		/* relative to workdir; NULL = a fresh empty dir */
+	const void		*input;		/* stdin contents */
+	size_t			 input_len;
+	int64_t			 cpu_ms;	/* CPU time limit (all processes of the run) */
+	int64_t			 wall_ms;	/* wall time limit */
+	int64_t			 output_cap;	/* stdout+stderr hard cap each -> output_limit */
+	int64_t			 file_size;	/* RLIMIT_FSIZE */
+};
+
+struct docker_exec_result {
+	int		 exited;	/* 1: exit_code valid; 0: killed by signal */
+	int		 exit_code;
+	int		 signal;	/* terminating signal, 0 if exited */
+	int64_t		 cpu_ms;	/* CPU time of every process of the run */
+	int64_t		 wall_ms;	/* from exec to the last process gone */
+	int64_t		 memory_bytes;	/* peak resident memory */
+	int		 oom_killed;	/* the cgroup OOM killer fired during the run */
+	int		 cpu_limit_hit;	/* scrc-box killed it for CPU time */
+	int		 wall_limit_hit;	/* scrc-box killed it for wall time */
+	int		 output_limit_hit;	/* scrc-box killed it for output size */
+	struct buf	 out;		/* full stdout, up to output_cap */
+	struct buf	 err;		/* full stderr, up to output_cap */
+};
+void	docker_exec_result_free(struct docker_exec_result *res);
+
+/*
+ * Runs one program and waits for it and everything it started to be gone.
+ * Returns 0 with res filled whatever the program did; -1 only when the box
+ * itself failed (container died, stream broken, protocol error): that is an
+ * infrastructure failure, never the program's verdict.
+ */
+int	docker_box_exec(struct docker_box *box, const struct docker_exec *ex,
+	    struct docker_exec_result *res, char *errstr, size_t errstr_size);
+
+/* Stops and removes the container (docker rm -f), always; NULL is a no-op. */
+void	docker_box_close(struct docker_box *box);
+
+#endif

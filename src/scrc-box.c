@@ -1,0 +1,1290 @@
+/*
+ * scrc-box.c - PID 1 of every judge container. It speaks boxproto.h on its
+ * stdin/stdout (attached by `docker start -ai` on the host), writes files
+ * into the work directory, runs each program as a fresh process in its own
+ * session with stdin from a memory file and stdout/stderr streamed back,
+ * enforces CPU time (through the container's cgroup), wall time and output
+ * size, kills everything left over after each run and reports exit status,
+ * CPU, wall time, peak memory and OOM kills. Static, libc only, runs as an
+ * unprivileged uid; never trusts a byte it reads.
+ *
+ * Usage (as the container's entrypoint): scrc-box WORKDIR
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "boxproto.h"
+
+#define BOX_TICK_MS		5	/* how often limits are checked */
+#define BOX_RM_DEPTH		200	/* deepest tree removed (one fd per level) */
+#define BOX_FETCH_DEPTH		64
+#define BOX_RUN_DIR		".run"
+
+enum box_cgroup {
+	BOX_CGROUP_NONE,
+	BOX_CGROUP_V1,
+	BOX_CGROUP_V2,
+};
+
+/* The whole state of the helper; one instance, passed by pointer. */
+struct box {
+	const char	*workdir;
+	int		 wfd;		/* workdir */
+	enum box_cgroup	 cgroup;
+	int		 cpu_fd;	/* cpuacct.usage or cpu.stat */
+	int		 oom_fd;	/* memory.oom_control or memory.events */
+	int		 sig_fd;	/* signalfd for SIGCHLD */
+	int		 in_fd;		/* memfd holding the next EXEC's stdin, or -1 */
+	int		 in_error;	/* errno of a failed IN write, reported at EXEC */
+	unsigned	 run_seq;
+	char		**put_names;	/* top-level names created by PUT */
+	size_t		 nput_names;
+	/* buffered reader over fd 0 */
+	char		 rbuf[BOXPROTO_CHUNK];
+	size_t		 roff;
+	size_t		 rlen;
+};
+
+/* One EXEC request, pointing into the request payload. */
+struct box_exec {
+	const char	 *cwd;
+	uint64_t	  cpu_ms;
+	uint64_t	  wall_ms;
+	uint64_t	  output_cap;
+	uint64_t	  file_size;
+	char		**argv;
+	char		**env;
+};
+
+/* What one run measured. */
+struct box_result {
+	int		 exited;
+	int		 code;
+	int		 signal;
+	int64_t		 cpu_ms;
+	int64_t		 wall_ms;
+	int64_t		 memory;
+	int		 oom;
+	int		 cpu_hit;
+	int		 wall_hit;
+	int		 output_hit;
+};
+
+static int	box_fill(struct box *b);
+static int	box_read_exact(struct box *b, void *dst, size_t n);
+static int	box_skip(struct box *b, uint64_t n);
+static int	box_read_header(struct box *b, char *tag, uint64_t *len);
+static int	box_read_field(struct box *b, char *dst, size_t size, uint64_t *left);
+static void	box_write_all(const void *data, size_t len);
+static void	box_send(const char *tag, const void *a, size_t alen, const void *d,
+		    size_t dlen);
+static void	box_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int64_t	box_now_ms(void);
+static int	box_read_small(int fd, const char *path, char *buf, size_t size);
+static int64_t	box_cg_cpu_us(struct box *b);
+static int64_t	box_cg_oom(struct box *b);
+static int64_t	box_self_cpu_us(void);
+static int64_t	box_proc_cpu_us(void);
+static void	box_detect_cgroup(struct box *b);
+static int	box_open_parent(struct box *b, const char *path, int create,
+		    const char **leaf);
+static void	box_note_put(struct box *b, const char *path);
+static void	box_rm_at(int dirfd, const char *name, int depth);
+static void	box_clean_dir(int dirfd, struct box *b, int keep_puts);
+static void	box_do_put(struct box *b, uint64_t len);
+static void	box_do_in(struct box *b, uint64_t len);
+static void	box_do_exec(struct box *b, uint64_t len);
+static void	box_do_fetch(struct box *b, uint64_t len);
+static int	box_parse_exec(char *buf, size_t len, struct box_exec *ex);
+static void	box_child(struct box *b, const struct box_exec *ex, int cwd_fd, int in_fd,
+		    int out_w, int err_w) __attribute__((noreturn));
+static int	box_run(struct box *b, const struct box_exec *ex, int cwd_fd,
+		    struct box_result *r);
+static void	box_send_result(const struct box_result *r);
+
+/* Refills the read buffer; -1 on EOF or error. */
+static int
+box_fill(struct box *b)
+{
+	ssize_t n;
+
+	if (b->roff < b->rlen)
+		return 0;
+	for (;;) {
+		n = read(0, b->rbuf, sizeof b->rbuf);
+		if (n > 0)
+			break;
+		if (n < 0 && errno == EINTR)
+			continue;
+		return -1;
+	}
+	b->roff = 0;
+	b->rlen = (size_t)n;
+	return 0;
+}
+
+static int
+box_read_exact(struct box *b, void *dst, size_t n)
+{
+	char *p = dst;
+	size_t k;
+
+	while (n > 0) {
+		if (box_fill(b) != 0)
+			return -1;
+		k = b->rlen - b->roff;
+		if (k > n)
+			k = n;
+		memcpy(p, b->rbuf + b->roff, k);
+		b->roff += k;
+		p += k;
+		n -= k;
+	}
+	return 0;
+}
+
+static int
+box_skip(struct box *b, uint64_t n)
+{
+	size_t k;
+
+	while (n > 0) {
+		if (box_fill(b) != 0)
+			return -1;
+		k = b->rlen - b->roff;
+		if (k > n)
+			k = (size_t)n;
+		b->roff += k;
+		n -= k;
+	}
+	return 0;
+}
+
+/* 0 with a header read; 1 on EOF before a header; -1 on a malformed one. */
+static int
+box_read_header(struct box *b, char *tag, uint64_t *len)
+{
+	char h[BOXPROTO_HEADER_MAX];
+	size_t n = 0;
+	int r;
+
+	for (;;) {
+		if (box_fill(b) != 0)
+			return n == 0 ? 1 : -1;
+		h[n++] = b->rbuf[b->roff++];
+		r = boxproto_parse_header(h, n, tag, len);
+		if (r > 0)
+			return 0;
+		if (r < 0)
+			return -1;
+	}
+}
+
+/*
+ * Reads one NUL-terminated field of a payload that has *left bytes unread.
+ * 0, or -1 when it is longer than size or the payload ends first.
+ */
+static int
+box_read_field(struct box *b, char *dst, size_t size, uint64_t *left)
+{
+	size_t n = 0;
+	char c;
+
+	for (;;) {
+		if (*left == 0 || n == size)
+			return -1;
+		if (box_read_exact(b, &c, 1) != 0)
+			exit(1);
+		(*left)--;
+		dst[n++] = c;
+		if (c == '\0')
+			return 0;
+	}
+}
+
+/* The host is our only reason to live: when it is gone, so are we. */
+static void
+box_write_all(const void *data, size_t len)
+{
+	const char *p = data;
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(1, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			exit(1);
+		p += n;
+		len -= (size_t)n;
+	}
+}
+
+/* Sends one frame whose payload is a followed by d. */
+static void
+box_send(const char *tag, const void *a, size_t alen, const void *d, size_t dlen)
+{
+	char h[BOXPROTO_HEADER_MAX];
+	struct iovec iov[3];
+	int hl;
+	ssize_t n;
+	size_t total, done = 0;
+
+	hl = boxproto_header(h, sizeof h, tag, (uint64_t)alen + dlen);
+	if (hl < 0)
+		exit(1);
+	iov[0].iov_base = h;
+	iov[0].iov_len = (size_t)hl;
+	iov[1].iov_base = (void *)a;
+	iov[1].iov_len = alen;
+	iov[2].iov_base = (void *)d;
+	iov[2].iov_len = dlen;
+	total = (size_t)hl + alen + dlen;
+	/* One writev in the common case keeps a frame in one attach packet. */
+	n = writev(1, iov, 3);
+	if (n < 0 && errno != EINTR)
+		exit(1);
+	if (n > 0)
+		done = (size_t)n;
+	while (done < total) {
+		if (done < (size_t)hl)
+			box_write_all(h + done, (size_t)hl - done), done = (size_t)hl;
+		else if (done < (size_t)hl + alen)
+			box_write_all((const char *)a + (done - (size_t)hl),
+			    (size_t)hl + alen - done), done = (size_t)hl + alen;
+		else
+			box_write_all((const char *)d + (done - (size_t)hl - alen),
+			    total - done), done = total;
+	}
+}
+
+static void
+box_fail(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n >= sizeof msg)
+		n = sizeof msg - 1;
+	box_send("FAIL", msg, (size_t)n, NULL, 0);
+}
+
+static int64_t
+box_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Reads a small file (from offset 0 of fd when fd >= 0, else by path) into
+ * buf, NUL-terminated. Returns the length or -1.
+ */
+static int
+box_read_small(int fd, const char *path, char *buf, size_t size)
+{
+	ssize_t n;
+	int own = 0;
+
+	if (fd < 0) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -1;
+		own = 1;
+	}
+	do {
+		n = pread(fd, buf, size - 1, 0);
+	} while (n < 0 && errno == EINTR);
+	if (own)
+		close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return (int)n;
+}
+
+/* CPU time used by the whole container, in microseconds, or -1. */
+static int64_t
+box_cg_cpu_us(struct box *b)
+{
+	char buf[4096], *p;
+
+	if (b->cgroup == BOX_CGROUP_NONE || box_read_small(b->cpu_fd, NULL, buf, sizeof buf) < 0)
+		return -1;
+	if (b->cgroup == BOX_CGROUP_V1)
+		return strtoll(buf, NULL, 10) / 1000;
+	p = strstr(buf, "usage_usec ");
+	if (p == NULL)
+		return -1;
+	return strtoll(p + 11, NULL, 10);
+}
+
+/* How many times the cgroup OOM killer fired, or -1 when unknown. */
+static int64_t
+box_cg_oom(struct box *b)
+{
+	char buf[4096], *p;
+
+	if (b->oom_fd < 0 || box_read_small(b->oom_fd, NULL, buf, sizeof buf) < 0)
+		return -1;
+	p = strstr(buf, "oom_kill ");
+	if (p == NULL)
+		return -1;
+	return strtoll(p + 9, NULL, 10);
+}
+
+static int64_t
+box_self_cpu_us(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (int64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 +
+	    ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
+}
+
+/* Without a cgroup: CPU of every live process but us, from /proc. */
+static int64_t
+box_proc_cpu_us(void)
+{
+	static long tck;
+	char path[300], buf[1024], *p;
+	struct dirent *de;
+	unsigned long long ut, st;
+	int64_t ticks = 0;
+	DIR *d;
+
+	if (tck <= 0)
+		tck = sysconf(_SC_CLK_TCK);
+	if (tck <= 0)
+		tck = 100;
+	d = opendir("/proc");
+	if (d == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9' || strcmp(de->d_name, "1") == 0)
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/stat", de->d_name);
+		if (box_read_small(-1, path, buf, sizeof buf) < 0)
+			continue;
+		/* The command name may hold anything; fields resume after the last ')'. */
+		p = strrchr(buf, ')');
+		if (p == NULL)
+			continue;
+		if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+		    &ut, &st) == 2)
+			ticks += (int64_t)(ut + st);
+	}
+	closedir(d);
+	return ticks * 1000000 / tck;
+}
+
+static void
+box_detect_cgroup(struct box *b)
+{
+	b->cgroup = BOX_CGROUP_NONE;
+	b->cpu_fd = open("/sys/fs/cgroup/cpuacct/cpuacct.usage", O_RDONLY | O_CLOEXEC);
+	if (b->cpu_fd >= 0) {
+		b->cgroup = BOX_CGROUP_V1;
+		b->oom_fd = open("/sys/fs/cgroup/memory/memory.oom_control",
+		    O_RDONLY | O_CLOEXEC);
+	} else {
+		b->cpu_fd = open("/sys/fs/cgroup/cpu.stat", O_RDONLY | O_CLOEXEC);
+		if (b->cpu_fd >= 0) {
+			b->cgroup = BOX_CGROUP_V2;
+			b->oom_fd = open("/sys/fs/cgroup/memory.events", O_RDONLY | O_CLOEXEC);
+		} else
+			b->oom_fd = -1;
+	}
+	if (b->cgroup != BOX_CGROUP_NONE && box_cg_cpu_us(b) < 0) {
+		close(b->cpu_fd);
+		b->cpu_fd = -1;
+		b->cgroup = BOX_CGROUP_NONE;
+	}
+}
+
+/*
+ * Opens the directory that holds path's last component, walking from the
+ * workdir one component at a time without following symlinks (creating
+ * missing directories when create is set). Returns a directory fd and sets
+ * *leaf, or -1 with errno.
+ */
+static int
+box_open_parent(struct box *b, const char *path, int create, const char **leaf)
+{
+	char comp[BOXPROTO_PATH_MAX + 1];
+	const char *p = path, *slash;
+	int fd, nfd;
+	size_t n;
+
+	fd = dup(b->wfd);
+	if (fd < 0)
+		return -1;
+	while ((slash = strchr(p, '/')) != NULL) {
+		n = (size_t)(slash - p);
+		memcpy(comp, p, n);
+		comp[n] = '\0';
+		nfd = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (nfd < 0 && errno == ENOENT && create) {
+			if (mkdirat(fd, comp, 0755) != 0 && errno != EEXIST) {
+				close(fd);
+				return -1;
+			}
+			nfd = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		}
+		close(fd);
+		if (nfd < 0)
+			return -1;
+		fd = nfd;
+		p = slash + 1;
+	}
+	*leaf = p;
+	return fd;
+}
+
+static void
+box_note_put(struct box *b, const char *path)
+{
+	size_t i, n = strcspn(path, "/");
+
+	for (i = 0; i < b->nput_names; i++) {
+		if (strlen(b->put_names[i]) == n && memcmp(b->put_names[i], path, n) == 0)
+			return;
+	}
+	b->put_names = realloc(b->put_names, (b->nput_names + 1) * sizeof *b->put_names);
+	if (b->put_names == NULL)
+		exit(1);
+	b->put_names[b->nput_names] = strndup(path, n);
+	if (b->put_names[b->nput_names] == NULL)
+		exit(1);
+	b->nput_names++;
+}
+
+/* Removes name (a file or a whole tree) under dirfd; errors are ignored. */
+static void
+box_rm_at(int dirfd, const char *name, int depth)
+{
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
+		return;
+	if (depth >= BOX_RM_DEPTH)
+		return;
+	/* The program may have taken its own permissions away; give them back. */
+	fchmodat(dirfd, name, 0700, 0);
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	d = fdopendir(fd);
+	if (d == NULL) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		box_rm_at(fd, de->d_name, depth + 1);
+	}
+	closedir(d);
+	unlinkat(dirfd, name, AT_REMOVEDIR);
+}
+
+/* Empties a directory, keeping the names PUT created when keep_puts. */
+static void
+box_clean_dir(int dirfd, struct box *b, int keep_puts)
+{
+	struct dirent *de;
+	size_t i;
+	int fd, keep;
+	DIR *d;
+
+	fd = dup(dirfd);
+	if (fd < 0)
+		return;
+	d = fdopendir(fd);
+	if (d == NULL) {
+		close(fd);
+		return;
+	}
+	/* A dup shares the offset the last walk left at the end. */
+	rewinddir(d);
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		keep = 0;
+		if (keep_puts) {
+			keep = strcmp(de->d_name, BOX_RUN_DIR) == 0;
+			for (i = 0; i < b->nput_names && !keep; i++)
+				keep = strcmp(de->d_name, b->put_names[i]) == 0;
+		}
+		if (!keep)
+			box_rm_at(fd, de->d_name, 0);
+	}
+	closedir(d);
+}
+
+static void
+box_do_put(struct box *b, uint64_t len)
+{
+	char path[BOXPROTO_PATH_MAX + 1], mode_s[16], buf[BOXPROTO_CHUNK];
+	const char *leaf;
+	uint64_t left = len;
+	int dfd, fd = -1, mode, err = 0;
+	size_t k;
+	ssize_t w;
+
+	if (box_read_field(b, path, sizeof path, &left) != 0 ||
+	    box_read_field(b, mode_s, sizeof mode_s, &left) != 0) {
+		if (box_skip(b, left) != 0)
+			exit(1);
+		box_fail("PUT: malformed fields");
+		return;
+	}
+	if (!boxproto_path_ok(path) || boxproto_parse_mode(mode_s, &mode) != 0) {
+		if (box_skip(b, left) != 0)
+			exit(1);
+		box_fail("PUT: bad path or mode");
+		return;
+	}
+	dfd = box_open_parent(b, path, 1, &leaf);
+	if (dfd < 0)
+		err = errno;
+	else {
+		fd = openat(dfd, leaf, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+		    0600);
+		if (fd < 0)
+			err = errno;
+		close(dfd);
+	}
+	/* Consume the whole payload even after an error, to stay in sync. */
+	while (left > 0) {
+		k = left < sizeof buf ? (size_t)left : sizeof buf;
+		if (box_read_exact(b, buf, k) != 0)
+			exit(1);
+		left -= k;
+		while (fd >= 0 && err == 0 && k > 0) {
+			w = write(fd, buf, k);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0) {
+				err = w < 0 ? errno : ENOSPC;
+				break;
+			}
+			memmove(buf, buf + w, k - (size_t)w);
+			k -= (size_t)w;
+		}
+	}
+	if (fd >= 0) {
+		if (err == 0 && fchmod(fd, (mode_t)mode) != 0)
+			err = errno;
+		if (close(fd) != 0 && err == 0)
+			err = errno;
+	}
+	if (err != 0) {
+		box_fail("PUT %s: %s", path, strerror(err));
+		return;
+	}
+	box_note_put(b, path);
+	box_send("OK", NULL, 0, NULL, 0);
+}
+
+static void
+box_do_in(struct box *b, uint64_t len)
+{
+	char buf[BOXPROTO_CHUNK];
+	size_t k, off;
+	ssize_t w;
+
+	if (b->in_fd < 0 && b->in_error == 0) {
+		b->in_fd = memfd_create("stdin", MFD_CLOEXEC);
+		if (b->in_fd < 0)
+			b->in_error = errno;
+	}
+	while (len > 0) {
+		k = len < sizeof buf ? (size_t)len : sizeof buf;
+		if (box_read_exact(b, buf, k) != 0)
+			exit(1);
+		len -= k;
+		for (off = 0; b->in_fd >= 0 && b->in_error == 0 && off < k; ) {
+			w = write(b->in_fd, buf + off, k - off);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0) {
+				b->in_error = w < 0 ? errno : ENOSPC;
+				break;
+			}
+			off += (size_t)w;
+		}
+	}
+}
+
+/* Splits an EXEC payload into ex (pointers into buf). 0, or -1. */
+static int
+box_parse_exec(char *buf, size_t len, struct box_exec *ex)
+{
+	const char *f;
+	uint64_t argc, envc, i;
+	size_t pos = 0;
+
+	memset(ex, 0, sizeof *ex);
+	if (boxproto_next_field(buf, len, &pos, &ex->cwd) < 0)
+		return -1;
+	if (boxproto_next_field(buf, len, &pos, &f) < 0 || boxproto_parse_u64(f, &ex->cpu_ms))
+		return -1;
+	if (boxproto_next_field(buf, len, &pos, &f) < 0 || boxproto_parse_u64(f, &ex->wall_ms))
+		return -1;
+	if (boxproto_next_field(buf, len, &pos, &f) < 0 ||
+	    boxproto_parse_u64(f, &ex->output_cap))
+		return -1;
+	if (boxproto_next_field(buf, len, &pos, &f) < 0 ||
+	    boxproto_parse_u64(f, &ex->file_size))
+		return -1;
+	if (boxproto_next_field(buf, len, &pos, &f) < 0 || boxproto_parse_u64(f, &argc) ||
+	    argc == 0 || argc > len)
+		return -1;
+	ex->argv = calloc((size_t)argc + 1, sizeof *ex->argv);
+	if (ex->argv == NULL)
+		return -1;
+	for (i = 0; i < argc; i++) {
+		if (boxproto_next_field(buf, len, &pos, &f) < 0)
+			return -1;
+		ex->argv[i] = (char *)f;
+	}
+	if (ex->argv[0][0] == '\0')
+		return -1;
+	if (boxproto_next_field(buf, len, &pos, &f) < 0 || boxproto_parse_u64(f, &envc) ||
+	    envc > len)
+		return -1;
+	ex->env = calloc((size_t)envc + 1, sizeof *ex->env);
+	if (ex->env == NULL)
+		return -1;
+	for (i = 0; i < envc; i++) {
+		if (boxproto_next_field(buf, len, &pos, &f) < 0)
+			return -1;
+		ex->env[i] = (char *)f;
+	}
+	return pos == len ? 0 : -1;
+}
+
+/* The forked child: becomes the program or exits 127. */
+static void
+box_child(struct box *b, const struct box_exec *ex, int cwd_fd, int in_fd, int out_w,
+    int err_w)
+{
+	struct rlimit rl;
+	sigset_t none;
+	char **e;
+	int ok = 1, fd;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	setsid();
+	if (dup2(in_fd, 0) < 0 || dup2(out_w, 1) < 0 || dup2(err_w, 2) < 0)
+		_exit(127);
+	/*
+	 * When the container runs out of memory (a fork bomb's kernel memory
+	 * counts too) the OOM killer must pick the program, never us: raising
+	 * one's own score needs no privilege, only a dumpable process (our
+	 * stream is no longer among its descriptors, and nothing else of the
+	 * program is alive yet).
+	 */
+	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+	fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (write(fd, "1000", 4) != 4)
+			ok = 1;	/* best effort */
+		close(fd);
+	}
+	if (fchdir(cwd_fd) != 0)
+		ok = 0;
+	rl.rlim_cur = rl.rlim_max = 0;
+	setrlimit(RLIMIT_CORE, &rl);
+	if (ex->file_size > 0) {
+		rl.rlim_cur = rl.rlim_max = (rlim_t)ex->file_size;
+		setrlimit(RLIMIT_FSIZE, &rl);
+	}
+	if (ex->cpu_ms > 0) {
+		/* A backstop only: the parent kills at the exact limit. */
+		rl.rlim_cur = rl.rlim_max = (rlim_t)((ex->cpu_ms + 999) / 1000 + 1);
+		setrlimit(RLIMIT_CPU, &rl);
+	}
+	/* execvpe searches our PATH, not the program's: adopt the program's. */
+	unsetenv("PATH");
+	for (e = ex->env; *e != NULL; e++) {
+		if (strncmp(*e, "PATH=", 5) == 0)
+			setenv("PATH", *e + 5, 1);
+	}
+	(void)b;
+	if (ok)
+		execvpe(ex->argv[0], ex->argv, ex->env);
+	dprintf(2, "scrc-box: cannot execute %s: %s\n", ex->argv[0], strerror(errno));
+	_exit(127);
+}
+
+/*
+ * Runs one program to completion and everything it started to death,
+ * streaming its output. 0 with r filled, -1 (after a FAIL) when it could
+ * not be started at all.
+ */
+static int
+box_run(struct box *b, const struct box_exec *ex, int cwd_fd, struct box_result *r)
+{
+	int outp[2], errp[2], status, main_done = 0, killed = 0, children = 1;
+	int64_t t0, now, last_check = 0, cpu0, self0, oom0, reaped_us = 0, used, timeout;
+	uint64_t count[2] = { 0, 0 };
+	struct signalfd_siginfo si;
+	char buf[BOXPROTO_CHUNK];
+	struct pollfd pfd[3];
+	struct rusage ru;
+	pid_t pid, w;
+	int fds[2], i, nfds;
+	ssize_t n;
+	size_t allowed;
+
+	memset(r, 0, sizeof *r);
+	if (b->in_fd < 0) {
+		b->in_fd = memfd_create("stdin", MFD_CLOEXEC);
+		if (b->in_fd < 0) {
+			box_fail("EXEC: memfd_create: %s", strerror(errno));
+			return -1;
+		}
+	}
+	if (lseek(b->in_fd, 0, SEEK_SET) != 0) {
+		box_fail("EXEC: lseek: %s", strerror(errno));
+		return -1;
+	}
+	if (pipe2(outp, O_CLOEXEC) != 0) {
+		box_fail("EXEC: pipe: %s", strerror(errno));
+		return -1;
+	}
+	if (pipe2(errp, O_CLOEXEC) != 0) {
+		box_fail("EXEC: pipe: %s", strerror(errno));
+		close(outp[0]);
+		close(outp[1]);
+		return -1;
+	}
+	cpu0 = box_cg_cpu_us(b);
+	oom0 = box_cg_oom(b);
+	self0 = box_self_cpu_us();
+	t0 = box_now_ms();
+	pid = fork();
+	if (pid < 0) {
+		box_fail("EXEC: fork: %s", strerror(errno));
+		close(outp[0]);
+		close(outp[1]);
+		close(errp[0]);
+		close(errp[1]);
+		return -1;
+	}
+	if (pid == 0)
+		box_child(b, ex, cwd_fd, b->in_fd, outp[1], errp[1]);
+	close(outp[1]);
+	close(errp[1]);
+	fds[0] = outp[0];
+	fds[1] = errp[0];
+	fcntl(fds[0], F_SETFL, O_NONBLOCK);
+	fcntl(fds[1], F_SETFL, O_NONBLOCK);
+
+	for (;;) {
+		/* Reap whatever died: the program, orphans, daemons. */
+		for (;;) {
+			w = wait4(-1, &status, WNOHANG, &ru);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0) {
+				children = 0;
+				break;
+			}
+			if (w == 0)
+				break;
+			reaped_us += (int64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 +
+			    ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
+			if ((int64_t)ru.ru_maxrss * 1024 > r->memory)
+				r->memory = (int64_t)ru.ru_maxrss * 1024;
+			if (w == pid) {
+				main_done = 1;
+				if (WIFEXITED(status)) {
+					r->exited = 1;
+					r->code = WEXITSTATUS(status);
+				} else if (WIFSIGNALED(status))
+					r->signal = WTERMSIG(status);
+			}
+		}
+		if (main_done && !killed) {
+			/* Leftovers die with the program: children, daemons, all. */
+			kill(-1, SIGKILL);
+			killed = 1;
+		} else if (killed && children)
+			kill(-1, SIGKILL);
+		if (main_done && !children && fds[0] < 0 && fds[1] < 0)
+			break;
+
+		now = box_now_ms();
+		if (!killed && now - last_check >= BOX_TICK_MS) {
+			last_check = now;
+			if (ex->cpu_ms > 0) {
+				used = cpu0 >= 0 ? box_cg_cpu_us(b) - cpu0 -
+				    (box_self_cpu_us() - self0) : reaped_us + box_proc_cpu_us();
+				if (used >= (int64_t)ex->cpu_ms * 1000) {
+					r->cpu_hit = 1;
+					kill(-1, SIGKILL);
+					killed = 1;
+				}
+			}
+			if (!killed && ex->wall_ms > 0 && now - t0 >= (int64_t)ex->wall_ms) {
+				r->wall_hit = 1;
+				kill(-1, SIGKILL);
+				killed = 1;
+			}
+		}
+
+		nfds = 0;
+		for (i = 0; i < 2; i++) {
+			if (fds[i] < 0)
+				continue;
+			pfd[nfds].fd = fds[i];
+			pfd[nfds].events = POLLIN;
+			nfds++;
+		}
+		pfd[nfds].fd = b->sig_fd;
+		pfd[nfds].events = POLLIN;
+		nfds++;
+		timeout = BOX_TICK_MS;
+		if (!killed && ex->wall_ms > 0 && t0 + (int64_t)ex->wall_ms - now < timeout)
+			timeout = t0 + (int64_t)ex->wall_ms - now;
+		if (timeout < 0)
+			timeout = 0;
+		if (poll(pfd, (nfds_t)nfds, (int)timeout) < 0 && errno != EINTR)
+			timeout = 0;
+		while (read(b->sig_fd, &si, sizeof si) > 0)
+			;
+		for (i = 0; i < 2; i++) {
+			if (fds[i] < 0)
+				continue;
+			n = read(fds[i], buf, sizeof buf);
+			if (n < 0 && (errno == EAGAIN || errno == EINTR))
+				continue;
+			if (n <= 0) {
+				close(fds[i]);
+				fds[i] = -1;
+				continue;
+			}
+			allowed = (size_t)n;
+			if (ex->output_cap > 0) {
+				allowed = count[i] >= ex->output_cap ? 0 :
+				    (size_t)(ex->output_cap - count[i]);
+				if (allowed > (size_t)n)
+					allowed = (size_t)n;
+				if ((uint64_t)n > allowed && !r->output_hit) {
+					r->output_hit = 1;
+					kill(-1, SIGKILL);
+					killed = 1;
+				}
+			}
+			count[i] += (uint64_t)n;
+			if (allowed > 0)
+				box_send(i == 0 ? "OUT" : "ERR", buf, allowed, NULL, 0);
+		}
+	}
+	r->wall_ms = box_now_ms() - t0;
+	if (cpu0 >= 0) {
+		used = box_cg_cpu_us(b) - cpu0 - (box_self_cpu_us() - self0);
+		if (used < 0)
+			used = 0;
+	} else
+		used = reaped_us;
+	r->cpu_ms = (used + 500) / 1000;
+	if (oom0 >= 0 && box_cg_oom(b) > oom0)
+		r->oom = 1;
+	return 0;
+}
+
+static void
+box_send_result(const struct box_result *r)
+{
+	char buf[512];
+	int n;
+
+	n = snprintf(buf, sizeof buf,
+	    "%s=%d%c%s=%d%c%s=%d%c%s=%lld%c%s=%lld%c%s=%lld%c%s=%d%c%s=%d%c%s=%d%c%s=%d%c",
+	    BOXPROTO_R_EXITED, r->exited, 0, BOXPROTO_R_CODE, r->code, 0,
+	    BOXPROTO_R_SIGNAL, r->signal, 0, BOXPROTO_R_CPU_MS, (long long)r->cpu_ms, 0,
+	    BOXPROTO_R_WALL_MS, (long long)r->wall_ms, 0, BOXPROTO_R_MEMORY,
+	    (long long)r->memory, 0, BOXPROTO_R_OOM, r->oom, 0, BOXPROTO_R_CPU_HIT,
+	    r->cpu_hit, 0, BOXPROTO_R_WALL_HIT, r->wall_hit, 0, BOXPROTO_R_OUTPUT_HIT,
+	    r->output_hit, 0);
+	if (n < 0 || (size_t)n >= sizeof buf)
+		exit(1);
+	box_send("RESULT", buf, (size_t)n, NULL, 0);
+}
+
+static void
+box_do_exec(struct box *b, uint64_t len)
+{
+	struct box_exec ex;
+	struct box_result r;
+	char *buf, run_name[32];
+	int cwd_fd = -1, fresh = 0, run_fd = -1, tmp_fd, ran;
+
+	if (len > BOXPROTO_FIELDS_MAX) {
+		if (box_skip(b, len) != 0)
+			exit(1);
+		box_fail("EXEC: request too large");
+		return;
+	}
+	buf = malloc((size_t)len + 1);
+	if (buf == NULL)
+		exit(1);
+	if (box_read_exact(b, buf, (size_t)len) != 0)
+		exit(1);
+	buf[len] = '\0';
+	if (box_parse_exec(buf, (size_t)len, &ex) != 0) {
+		box_fail("EXEC: malformed request");
+		goto out;
+	}
+	if (b->in_error != 0) {
+		box_fail("EXEC: storing stdin: %s", strerror(b->in_error));
+		goto out;
+	}
+	if (ex.cwd[0] == '\0') {
+		fresh = 1;
+		if (mkdirat(b->wfd, BOX_RUN_DIR, 0755) != 0 && errno != EEXIST) {
+			box_fail("EXEC: mkdir %s: %s", BOX_RUN_DIR, strerror(errno));
+			goto out;
+		}
+		run_fd = openat(b->wfd, BOX_RUN_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+		snprintf(run_name, sizeof run_name, "%u", ++b->run_seq);
+		if (run_fd < 0 || mkdirat(run_fd, run_name, 0755) != 0) {
+			box_fail("EXEC: creating the run directory: %s", strerror(errno));
+			goto out;
+		}
+		cwd_fd = openat(run_fd, run_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+	} else if (strcmp(ex.cwd, ".") == 0)
+		cwd_fd = dup(b->wfd);
+	else if (boxproto_path_ok(ex.cwd)) {
+		const char *leaf;
+		int dfd = box_open_parent(b, ex.cwd, 0, &leaf);
+
+		if (dfd >= 0) {
+			cwd_fd = openat(dfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+			    O_CLOEXEC);
+			close(dfd);
+		}
+	} else {
+		box_fail("EXEC: bad cwd");
+		goto out;
+	}
+	if (cwd_fd < 0) {
+		box_fail("EXEC: cwd %s: %s", ex.cwd, strerror(errno));
+		goto out;
+	}
+	ran = box_run(b, &ex, cwd_fd, &r) == 0;
+	/* Leave nothing behind for the next run to find. */
+	if (fresh) {
+		box_rm_at(run_fd, run_name, 0);
+		box_clean_dir(b->wfd, b, 1);
+	}
+	tmp_fd = open("/tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (tmp_fd >= 0) {
+		box_clean_dir(tmp_fd, b, 0);
+		close(tmp_fd);
+	}
+	if (ran)
+		box_send_result(&r);
+out:
+	if (cwd_fd >= 0)
+		close(cwd_fd);
+	if (run_fd >= 0)
+		close(run_fd);
+	if (b->in_fd >= 0)
+		close(b->in_fd);
+	b->in_fd = -1;
+	b->in_error = 0;
+	free(ex.argv);
+	free(ex.env);
+	free(buf);
+}
+
+/* State of one FETCH walk. */
+struct box_fetch {
+	int		 send;
+	uint64_t	 total;
+	uint64_t	 max;
+	unsigned	 count;
+	int		 err;
+	char		 msg[256];
+};
+
+static void	box_fetch_at(struct box_fetch *f, int dirfd, const char *leaf, char *rel,
+		    size_t rlen, int depth);
+
+/*
+ * Visits dirfd/leaf, known to the host as rel (rel[0..rlen) in a buffer of
+ * BOXPROTO_PATH_MAX + 1): counts it, or sends it when f->send.
+ */
+static void
+box_fetch_at(struct box_fetch *f, int dirfd, const char *leaf, char *rel, size_t rlen,
+    int depth)
+{
+	char head[BOXPROTO_PATH_MAX + 16], buf[BOXPROTO_CHUNK];
+	struct dirent *de;
+	struct stat st;
+	size_t hl, nl, k;
+	uint64_t left;
+	ssize_t n;
+	int fd;
+	DIR *d;
+
+	if (f->err)
+		return;
+	if (fstatat(dirfd, leaf, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+		f->err = 1;
+		snprintf(f->msg, sizeof f->msg, "FETCH %s: %s", rel, strerror(errno));
+		return;
+	}
+	if (S_ISREG(st.st_mode)) {
+		if (!f->send) {
+			f->total += (uint64_t)st.st_size;
+			f->count++;
+			if ((uint64_t)st.st_size > BOXPROTO_PAYLOAD_MAX - sizeof head) {
+				f->err = 1;
+				snprintf(f->msg, sizeof f->msg, "FETCH %s: too large", rel);
+			} else if (f->total > f->max) {
+				f->err = 1;
+				snprintf(f->msg, sizeof f->msg, "FETCH: more than %llu bytes",
+				    (unsigned long long)f->max);
+			}
+			return;
+		}
+		fd = openat(dirfd, leaf, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		hl = (size_t)snprintf(head, sizeof head, "%s%c%o%c", rel, 0,
+		    (unsigned)(st.st_mode & 07777), 0);
+		{
+			char h[BOXPROTO_HEADER_MAX];
+			int l = boxproto_header(h, sizeof h, "FILE", hl + (uint64_t)st.st_size);
+
+			if (l < 0)
+				exit(1);
+			box_write_all(h, (size_t)l);
+		}
+		box_write_all(head, hl);
+		/* The length is promised: pad with zeros if the file shrank. */
+		for (left = (uint64_t)st.st_size; left > 0; left -= k) {
+			k = left < sizeof buf ? (size_t)left : sizeof buf;
+			n = fd >= 0 ? read(fd, buf, k) : -1;
+			if (n <= 0) {
+				memset(buf, 0, k);
+				if (!f->err) {
+					f->err = 1;
+					snprintf(f->msg, sizeof f->msg, "FETCH %s: changed while read",
+					    rel);
+				}
+			} else
+				k = (size_t)n;
+			box_write_all(buf, k);
+		}
+		if (fd >= 0)
+			close(fd);
+		f->count++;
+		return;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return;	/* symlinks, fifos, devices are not artifacts */
+	if (depth >= BOX_FETCH_DEPTH) {
+		f->err = 1;
+		snprintf(f->msg, sizeof f->msg, "FETCH %s: too deep", rel);
+		return;
+	}
+	fd = openat(dirfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		f->err = 1;
+		snprintf(f->msg, sizeof f->msg, "FETCH %s: %s", rel, strerror(errno));
+		return;
+	}
+	while ((de = readdir(d)) != NULL && !f->err) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		nl = strlen(de->d_name);
+		if (rlen + 1 + nl > BOXPROTO_PATH_MAX) {
+			f->err = 1;
+			snprintf(f->msg, sizeof f->msg, "FETCH: path too long");
+			break;
+		}
+		if (rlen > 0)
+			rel[rlen] = '/';
+		memcpy(rel + rlen + (rlen > 0), de->d_name, nl + 1);
+		box_fetch_at(f, fd, de->d_name, rel, rlen + (rlen > 0) + nl, depth + 1);
+		rel[rlen] = '\0';
+	}
+	closedir(d);
+}
+
+static void
+box_do_fetch(struct box *b, uint64_t len)
+{
+	struct box_fetch f;
+	char *buf, rel[BOXPROTO_PATH_MAX + 1], full[BOXPROTO_PATH_MAX + 2], done[32];
+	const char *fld, *base, *name, *leaf;
+	size_t pos = 0, blen, start;
+	int pass, dfd;
+
+	if (len > BOXPROTO_FIELDS_MAX) {
+		if (box_skip(b, len) != 0)
+			exit(1);
+		box_fail("FETCH: request too large");
+		return;
+	}
+	buf = malloc((size_t)len + 1);
+	if (buf == NULL || box_read_exact(b, buf, (size_t)len) != 0)
+		exit(1);
+	memset(&f, 0, sizeof f);
+	if (boxproto_next_field(buf, len, &pos, &fld) < 0 || boxproto_parse_u64(fld, &f.max) ||
+	    boxproto_next_field(buf, len, &pos, &base) < 0) {
+		box_fail("FETCH: malformed request");
+		free(buf);
+		return;
+	}
+	if (strcmp(base, ".") == 0)
+		base = "";
+	blen = strlen(base);
+	if (blen > 0 && !boxproto_path_ok(base)) {
+		box_fail("FETCH: bad base");
+		free(buf);
+		return;
+	}
+	start = pos;
+	/* First count and check every name, then send: all or nothing. */
+	for (pass = 0; pass < 2 && !f.err; pass++) {
+		f.send = pass;
+		for (pos = start; !f.err && boxproto_next_field(buf, len, &pos, &name) >= 0; ) {
+			if (!boxproto_path_ok(name) || blen + 1 + strlen(name) > BOXPROTO_PATH_MAX) {
+				f.err = 1;
+				snprintf(f.msg, sizeof f.msg, "FETCH: bad name %.200s", name);
+				break;
+			}
+			snprintf(full, sizeof full, "%s%s%s", base, blen > 0 ? "/" : "", name);
+			snprintf(rel, sizeof rel, "%s", name);
+			dfd = box_open_parent(b, full, 0, &leaf);
+			if (dfd < 0) {
+				f.err = 1;
+				snprintf(f.msg, sizeof f.msg, "FETCH %.200s: %s", full,
+				    strerror(errno));
+				break;
+			}
+			box_fetch_at(&f, dfd, leaf, rel, strlen(rel), 0);
+			close(dfd);
+		}
+		if (pass == 0)
+			f.count = 0;
+	}
+	if (f.err)
+		box_fail("%s", f.msg);
+	else {
+		int n = snprintf(done, sizeof done, "%u", f.count);
+
+		box_send("DONE", done, (size_t)n + 1, NULL, 0);
+	}
+	free(buf);
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct box box;
+	struct box *b = &box;
+	char tag[BOXPROTO_TAG_MAX + 1], hello[128];
+	uint64_t len;
+	sigset_t set;
+	int n, r;
+
+	/* The program runs as our uid: keep it out of /proc/1 (fds, mem, ptrace). */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	signal(SIGPIPE, SIG_IGN);
+	umask(022);
+	if (argc != 2 || argv[1][0] != '/') {
+		fprintf(stderr, "usage: scrc-box WORKDIR\n");
+		return 2;
+	}
+	b->workdir = argv[1];
+	b->in_fd = -1;
+	b->wfd = open(b->workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (b->wfd < 0) {
+		box_fail("workdir %s: %s", b->workdir, strerror(errno));
+		return 1;
+	}
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	b->sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (b->sig_fd < 0) {
+		box_fail("signalfd: %s", strerror(errno));
+		return 1;
+	}
+	box_detect_cgroup(b);
+	n = snprintf(hello, sizeof hello, "version=%d%ccgroup=%s%cuid=%u%c", BOXPROTO_VERSION,
+	    0, b->cgroup == BOX_CGROUP_V1 ? "v1" : b->cgroup == BOX_CGROUP_V2 ? "v2" : "none",
+	    0, (unsigned)getuid(), 0);
+	box_send("HELLO", hello, (size_t)n, NULL, 0);
+
+	for (;;) {
+		r = box_read_header(b, tag, &len);
+		if (r == 1)
+			return 0;
+		if (r < 0) {
+			/* Out of sync: nothing further can be trusted. */
+			box_fail("malformed frame header");
+			return 1;
+		}
+		if (strcmp(tag, "PUT") == 0)
+			box_do_put(b, len);
+		else if (strcmp(tag, "IN") == 0)
+			box_do_in(b, len);
+		else if (strcmp(tag, "EXEC") == 0)
+			box_do_exec(b, len);
+		else if (strcmp(tag, "FETCH") == 0)
+			box_do_fetch(b, len);
+		else if (strcmp(tag, "QUIT") == 0)
+			return 0;
+		else {
+			if (box_skip(b, len) != 0)
+				return 1;
+			box_fail("unknown frame %s", tag);
+		}
+	}
+}

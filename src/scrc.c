@@ -1,0 +1,367 @@
+/*
+ * scrc.c - entry point. Loads the configuration, then either judges one
+ * submission (`scrc run`), runs the Kafka worker (`scrc worker`, the
+ * default), or validates and prints the configuration (--check-config).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "docker.h"
+#include "judge.h"
+#include "lang.h"
+#include "request.h"
+#include "result.h"
+#include "util.h"
+#include "worker.h"
+
+#define SCRC_MAX_RECORD	(256LL * 1024 * 1024)
+#define SCRC_EXIT_TEMPFAIL	EX_TEMPFAIL	/* 75: infrastructure failed, try again */
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: scrc [OPTIONS] [worker]\n"
+	    "       scrc [OPTIONS] run FILE|-\n"
+	    "       scrc [OPTIONS] run --lang LANG SOURCE [--test IN:OUT]... [--checker C] [--json]\n"
+	    "       scrc [OPTIONS] --check-config\n"
+	    "\n"
+	    "worker   consume submissions from Kafka, judge them, publish results (default)\n"
+	    "run      judge one submission record (PROTOCOL.md) and print its result record\n"
+	    "         as one JSON line; or judge a source file against test files and print\n"
+	    "         a table\n"
+	    "\n"
+	    "Options (each also read from the environment variable shown; flags win):\n");
+	conf_usage(f);
+	fprintf(f,
+	    "  %-24s %-24s %s\n"
+	    "  %-24s %-24s %s\n"
+	    "  %-24s %-24s %s\n",
+	    "--check-config", "", "validate configuration and profiles, print them, exit",
+	    "--help", "", "this text",
+	    "--version", "", "print the version");
+}
+
+static struct lang_set *
+load_langs(void)
+{
+	struct lang_set *langs;
+	char err[1024];
+
+	langs = lang_load_dir(conf.lang_dir, err, sizeof err);
+	if (langs == NULL)
+		fatal("language profiles: %s", err);
+	if (lang_set_count(langs) == 0)
+		fatal("no language profiles in %s", conf.lang_dir);
+	return langs;
+}
+
+static void
+check_box(void)
+{
+	if (access(conf.box_path, R_OK) != 0)
+		fatal("scrc-box helper %s: %s (set SCRC_BOX or --box)", conf.box_path,
+		    strerror(errno));
+}
+
+static int
+read_all(const char *path, struct buf *b)
+{
+	char chunk[65536];
+	ssize_t n;
+	int fd;
+
+	fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	while ((n = read(fd, chunk, sizeof chunk)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (fd != 0)
+				close(fd);
+			return -1;
+		}
+		buf_append(b, chunk, (size_t)n);
+		if ((int64_t)b->len > SCRC_MAX_RECORD) {
+			errno = EFBIG;
+			if (fd != 0)
+				close(fd);
+			return -1;
+		}
+	}
+	if (fd != 0)
+		close(fd);
+	return 0;
+}
+
+static void
+print_result(const struct result *res)
+{
+	size_t len;
+	char *json;
+
+	json = result_to_json(res, (size_t)conf.field_cap_bytes,
+	    (size_t)conf.max_message_bytes, &len);
+	fwrite(json, 1, len, stdout);
+	fputc('\n', stdout);
+	fflush(stdout);
+	free(json);
+}
+
+/* `scrc run FILE|-`: the JSON contract. */
+static int
+run_record(const char *path, int worker_child)
+{
+	struct lang_set *langs;
+	struct request req;
+	struct result res;
+	struct buf in;
+	const char *fallback;
+	char err[1024];
+	int rc = 0;
+
+	langs = load_langs();
+	check_box();
+	buf_init(&in);
+	if (read_all(path, &in) != 0)
+		fatal("%s: %s", path, strerror(errno));
+	fallback = getenv("SCRC_FALLBACK_ID");
+	if (fallback == NULL || *fallback == '\0')
+		fallback = strcmp(path, "-") == 0 ? "stdin" : path;
+
+	memset(&req, 0, sizeof req);
+	if (request_parse(in.data ? in.data : "", in.len, fallback, &req, err,
+	    sizeof err) != 0) {
+		result_init(&res, req.id ? req.id : fallback);
+		res.status = RESULT_IE;
+		res.worker = conf.worker_name ? xstrdup(conf.worker_name) : NULL;
+		result_set_error(&res, "%s", err);
+	} else if (req.type == REQUEST_DONE) {
+		result_init(&res, req.id);
+		res.status = RESULT_IE;
+		result_set_error(&res, "a \"done\" record has nothing to judge");
+	} else if (judge_submission(langs, &req, &res) != 0) {
+		log_warn("submission %s: infrastructure failure: %s", req.id,
+		    res.error ? res.error : "?");
+		if (worker_child)
+			rc = SCRC_EXIT_TEMPFAIL;
+	}
+	print_result(&res);
+	result_free(&res);
+	request_free(&req);
+	buf_free(&in);
+	lang_set_free(langs);
+	return rc;
+}
+
+static const char *
+human_bytes(int64_t v, char *out, size_t size)
+{
+	if (v >= 1024 * 1024)
+		snprintf(out, size, "%.1fMiB", (double)v / (1024 * 1024));
+	else if (v >= 1024)
+		snprintf(out, size, "%.1fKiB", (double)v / 1024);
+	else
+		snprintf(out, size, "%lldB", (long long)v);
+	return out;
+}
+
+static void
+print_excerpt(const char *label, const struct buf *b)
+{
+	size_t n = b->len > 2000 ? 2000 : b->len;
+
+	if (b->len == 0)
+		return;
+	printf("--- %s%s\n", label, b->len > n ? " (first 2000 bytes)" : "");
+	fwrite(b->data, 1, n, stdout);
+	if (n > 0 && b->data[n - 1] != '\n')
+		putchar('\n');
+}
+
+/* `scrc run --lang L SOURCE --test IN:OUT ...`: for people. */
+static int
+run_files(int argc, char **argv)
+{
+	struct lang_set *langs;
+	struct request req;
+	struct result res;
+	struct buf src;
+	const char *lang = NULL, *source = NULL, *checker = NULL;
+	int json = 0, i;
+	size_t k;
+
+	memset(&req, 0, sizeof req);
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
+			lang = argv[++i];
+		else if (strcmp(argv[i], "--checker") == 0 && i + 1 < argc)
+			checker = argv[++i];
+		else if (strcmp(argv[i], "--json") == 0)
+			json = 1;
+		else if (strcmp(argv[i], "--run-all-tests") == 0)
+			req.run_all_tests = 1;
+		else if (strcmp(argv[i], "--test") == 0 && i + 1 < argc) {
+			char *spec = argv[++i], *colon = strchr(spec, ':');
+			struct request_test *t;
+			struct buf b;
+
+			req.tests = xrealloc(req.tests, (req.ntests + 1) * sizeof *req.tests);
+			t = &req.tests[req.ntests++];
+			memset(t, 0, sizeof *t);
+			t->number = (int)req.ntests;
+			if (colon != NULL)
+				*colon = '\0';
+			buf_init(&b);
+			if (read_all(spec, &b) != 0)
+				fatal("%s: %s", spec, strerror(errno));
+			t->input = buf_steal(&b, &t->input_len);
+			if (colon != NULL) {
+				if (read_all(colon + 1, &b) != 0)
+					fatal("%s: %s", colon + 1, strerror(errno));
+				t->expected = buf_steal(&b, &t->expected_len);
+			}
+		} else if (argv[i][0] == '-' && argv[i][1] != '\0')
+			fatal("run: unknown option %s (see --help)", argv[i]);
+		else if (source == NULL)
+			source = argv[i];
+		else
+			fatal("run: more than one source file");
+	}
+	if (lang == NULL || source == NULL)
+		fatal("run: --lang LANG and a SOURCE file are needed (see --help)");
+
+	langs = load_langs();
+	check_box();
+	buf_init(&src);
+	if (read_all(source, &src) != 0)
+		fatal("%s: %s", source, strerror(errno));
+	req.id = xstrdup(source);
+	req.language = xstrdup(lang);
+	req.source = buf_steal(&src, &req.source_len);
+	req.checker = checker ? xstrdup(checker) : NULL;
+
+	if (judge_submission(langs, &req, &res) != 0)
+		log_error("infrastructure failure: %s", res.error ? res.error : "?");
+	if (json) {
+		print_result(&res);
+	} else {
+		char mem[32];
+
+		printf("%-6s %-6s %8s %8s %10s  %s\n", "test", "status", "wall", "cpu",
+		    "memory", "note");
+		for (k = 0; k < res.ntests; k++) {
+			const struct result_test *t = &res.tests[k];
+
+			printf("%-6d %-6s %6lldms %6lldms %10s  %s\n", t->number,
+			    result_status_name(t->status), (long long)t->duration_ms,
+			    (long long)t->cpu_time_ms, human_bytes(t->memory_bytes, mem,
+			    sizeof mem), t->error ? t->error : "");
+		}
+		printf("%-6s %-6s %6lldms %6lldms %10s  %s\n", "all",
+		    result_status_name(res.status), (long long)res.duration_ms,
+		    (long long)res.cpu_time_ms, human_bytes(res.memory_bytes, mem, sizeof mem),
+		    res.error ? res.error : "");
+		if (res.ntests == 0 || res.status == RESULT_BF) {
+			print_excerpt("stdout", &res.out);
+			print_excerpt("stderr", &res.err);
+		}
+	}
+	result_free(&res);
+	request_free(&req);
+	lang_set_free(langs);
+	return 0;
+}
+
+static int
+check_config(void)
+{
+	struct lang_set *langs;
+	char err[1024];
+	size_t i;
+	int docker_ok;
+
+	langs = load_langs();
+	check_box();
+	conf_print(stdout);
+	docker_ok = docker_ping(10000, err, sizeof err) == 0;
+	printf("\ndocker: %s\n", docker_ok ? "answers" : err);
+	printf("\n%zu language profiles in %s:\n", lang_set_count(langs), conf.lang_dir);
+	for (i = 0; i < lang_set_count(langs); i++) {
+		const struct lang_profile *lp = lang_set_at(langs, i);
+		const char *state = "";
+
+		if (docker_ok) {
+			int b = lp->build_image ? docker_image_exists(lp->build_image, NULL, 0) : 0;
+			int r = docker_image_exists(lp->run_image, NULL, 0);
+
+			state = b == 0 && r == 0 ? "images present" : "IMAGE MISSING (make images)";
+		}
+		printf("  %-12s build=%s run=%s  %s\n", lp->name,
+		    lp->build_argv ? lp->build_image : "-", lp->run_image, state);
+	}
+	lang_set_free(langs);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	char err[1024];
+	int i, worker_child = 0;
+
+	/* Flags that are not settings, wherever they stand. */
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage(stdout);
+			return 0;
+		}
+		if (strcmp(argv[i], "--version") == 0) {
+			printf("scrc %s\n", PACKAGE_VERSION);
+			return 0;
+		}
+		if (strcmp(argv[i], "--") == 0)
+			break;
+	}
+	if (conf_load(&argc, argv, err, sizeof err) != 0) {
+		fprintf(stderr, "scrc: %s\n", err);
+		return 2;
+	}
+	docker_set_cli(conf.docker);
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--check-config") == 0)
+			return check_config();
+		if (strcmp(argv[i], "--worker-child") == 0) {
+			worker_child = 1;
+			memmove(&argv[i], &argv[i + 1], (size_t)(argc - i) * sizeof *argv);
+			argc--;
+			i--;
+		}
+	}
+
+	if (argc < 2 || strcmp(argv[1], "worker") == 0) {
+		if (argc > 2)
+			fatal("worker: unexpected argument %s (see --help)", argv[2]);
+		lang_set_free(load_langs());	/* fail at start-up, not later */
+		check_box();
+		return worker_main();
+	}
+	if (strcmp(argv[1], "run") == 0) {
+		if (argc == 3 && (argv[2][0] != '-' || strcmp(argv[2], "-") == 0))
+			return run_record(argv[2], worker_child);
+		return run_files(argc - 2, argv + 2);
+	}
+	fprintf(stderr, "scrc: unknown command \"%s\"\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,1030 @@
+/*
+ * worker.c - the daemon loop. Each submission is judged by a child process
+ * (`scrc run --worker-child -`, started with libpipeline): the record value
+ * goes to its stdin, one result line comes back on its stdout. Children run
+ * in parallel up to conf.max_parallel; their pipes are polled together with
+ * the Kafka cadence so that a slow judge never blocks the others.
+ *
+ * Child exit 0: the line is the result. Exit 75: infrastructure failure,
+ * the line is an IE result; tried again with exponential backoff. Anything
+ * else (crash, no line, garbage) is treated as an infrastructure failure
+ * too, and when the attempts are used up the worker answers IE itself.
+ *
+ * The worker never judges in-process; it parses each record only to learn
+ * its id and to answer `done` and malformed records without a child.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <pipeline.h>
+
+#include "conf.h"
+#include "kafka.h"
+#include "request.h"
+#include "result.h"
+#include "util.h"
+#include "worker.h"
+
+/* Main loop cadence: the longest poll() on child pipes, in ms. */
+#define WORKER_TICK_MS		50
+/* Backoff between attempts: 1 s, 2 s, 4 s, ... capped. */
+#define WORKER_BACKOFF_MS	1000
+#define WORKER_BACKOFF_MAX_MS	30000
+/* A child gets this long after SIGTERM before SIGKILL. */
+#define WORKER_KILL_GRACE_MS	3000
+/* A revoke must finish well within max.poll.interval.ms (300 s). */
+#define WORKER_REVOKE_MAX_MS	240000
+/* How long the last results may take to be acknowledged at exit. */
+#define WORKER_FLUSH_MS		10000
+
+enum worker_state {
+	WORKER_JOB_QUEUED,	/* consumed, waiting for a free slot */
+	WORKER_JOB_RUNNING,	/* a child is judging it */
+	WORKER_JOB_BACKOFF,	/* failed; waiting for retry_at */
+	WORKER_JOB_PUBLISHING,	/* result produced or about to be, awaiting the ack */
+};
+
+enum worker_stop {
+	WORKER_RUN,
+	WORKER_STOP_DONE,	/* a `done` record */
+	WORKER_STOP_SIGNAL,	/* SIGTERM/SIGINT: drain, bounded */
+	WORKER_STOP_FATAL,	/* librdkafka fatal error: abandon */
+};
+
+struct worker_job {
+	struct worker_job	*next;
+	enum worker_state	 state;
+	struct kafka_mark	*mark;		/* NULL once abandoned */
+
+	char			*id;
+	char			*fallback_id;
+	char			*language;
+	char			*topic;
+	int32_t			 partition;
+	int64_t			 offset;
+	int64_t			 record_ts;	/* wall ms of the record, or -1 */
+	int64_t			 received_ms;	/* monotonic */
+	char			*value;		/* the record, sent to each attempt */
+	size_t			 value_len;
+	int64_t			 watchdog_ms;	/* longest one attempt may take */
+
+	int			 attempts;
+	int64_t			 retry_at;
+	char			*last_why;	/* why the last attempt failed */
+
+	/* The running attempt. */
+	pipeline		*pl;
+	pid_t			 pid;
+	int			 in_fd;
+	size_t			 in_off;
+	int			 out_fd;
+	struct buf		 out;
+	int			 out_over;	/* output beyond any sane line */
+	int64_t			 deadline;
+
+	/* The result to publish. */
+	char			*result;
+	size_t			 result_len;
+	int			 queued;	/* handed to the producer */
+	int			 resized;	/* replaced by a small IE once */
+};
+
+struct worker {
+	struct kafka		*k;
+	struct worker_job	*jobs;
+	const char		*self;
+	char			*name;
+	enum worker_stop	 stop;
+	int64_t			 drain_deadline;
+	int			 paused;
+	int			 pause_dirty;
+	int			 closing;
+	uint64_t		 accepted;	/* submissions taken (not `done`) */
+	uint64_t		 answered;	/* results acknowledged */
+	uint64_t		 answered_ie;
+	uint64_t		 retries;
+	uint64_t		 stats_answered;
+	int64_t			 stats_at;
+	int64_t			 started_ms;
+};
+
+static volatile sig_atomic_t worker_signals;
+static volatile sig_atomic_t worker_last_signal;
+
+static void	worker_on_signal(int signo);
+static void	worker_child_setup(void *data);
+static int64_t	worker_wall_ms(void);
+static char	*worker_default_name(void);
+static const char *worker_self(void);
+static size_t	worker_count(struct worker *w, int state_mask);
+static void	worker_job_free(struct worker_job *job);
+static void	worker_job_unlink(struct worker *w, struct worker_job *job);
+static void	worker_close_fds(struct worker_job *job);
+static int	worker_start_child(struct worker *w, struct worker_job *job);
+static void	worker_kill_child(struct worker_job *job);
+static void	worker_abandon(struct worker *w, struct worker_job *job, const char *why);
+static void	worker_publish(struct worker *w, struct worker_job *job, char *json,
+		    size_t len);
+static void	worker_publish_ie(struct worker *w, struct worker_job *job,
+		    const char *fmt, ...) UTIL_PRINTF(3, 4);
+static void	worker_try_produce(struct worker *w, struct worker_job *job);
+static int	worker_line_ok(struct buf *out, size_t *len);
+static void	worker_finish_attempt(struct worker *w, struct worker_job *job,
+		    const char *killed_why);
+static void	worker_io(struct worker *w, int timeout_ms);
+static void	worker_dispatch(struct worker *w);
+static void	worker_accept(struct worker *w, rd_kafka_message_t *m);
+static void	worker_delivered(void *opaque, rd_kafka_resp_err_t err, const char *errstr,
+		    void *arg);
+static void	worker_revoke(const rd_kafka_topic_partition_list_t *parts, int lost,
+		    void *arg);
+static void	worker_assigned(const rd_kafka_topic_partition_list_t *parts, void *arg);
+static void	worker_field(const char *json, const char *key, char *out, size_t size);
+static void	worker_stats(struct worker *w, int force);
+static void	worker_force_exit(struct worker *w) UTIL_NORETURN;
+
+#define WORKER_MASK(s)	(1 << (s))
+#define WORKER_ACTIVE	(WORKER_MASK(WORKER_JOB_QUEUED) | WORKER_MASK(WORKER_JOB_RUNNING) | \
+			 WORKER_MASK(WORKER_JOB_BACKOFF))
+#define WORKER_ALL	(WORKER_ACTIVE | WORKER_MASK(WORKER_JOB_PUBLISHING))
+
+static void
+worker_on_signal(int signo)
+{
+	worker_last_signal = signo;
+	worker_signals++;
+}
+
+/*
+ * Runs in the child between fork and exec: its own process group (a ^C on
+ * the worker's terminal must not reach the judges; the worker decides), a
+ * SIGTERM if the worker dies, and default SIGPIPE again.
+ */
+static void
+worker_child_setup(void *data)
+{
+	(void)data;
+	setpgid(0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	signal(SIGPIPE, SIG_DFL);
+}
+
+static int64_t
+worker_wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static char *
+worker_default_name(void)
+{
+	char host[256];
+
+	if (gethostname(host, sizeof host) != 0)
+		strcpy(host, "localhost");
+	host[sizeof host - 1] = '\0';
+	return xasprintf("%s:%ld", host, (long)getpid());
+}
+
+/* The judge: this very binary, unless SCRC_JUDGE_COMMAND says otherwise. */
+static const char *
+worker_self(void)
+{
+	static char path[4096];
+	const char *env = getenv("SCRC_JUDGE_COMMAND");
+	ssize_t n;
+
+	if (env != NULL && *env != '\0')
+		return env;
+	n = readlink("/proc/self/exe", path, sizeof path - 1);
+	if (n <= 0)
+		return NULL;
+	path[n] = '\0';
+	return path;
+}
+
+static size_t
+worker_count(struct worker *w, int state_mask)
+{
+	struct worker_job *job;
+	size_t n = 0;
+
+	for (job = w->jobs; job != NULL; job = job->next)
+		if (state_mask & WORKER_MASK(job->state))
+			n++;
+	return n;
+}
+
+static void
+worker_job_free(struct worker_job *job)
+{
+	if (job == NULL)
+		return;
+	free(job->id);
+	free(job->fallback_id);
+	free(job->language);
+	free(job->topic);
+	free(job->value);
+	free(job->last_why);
+	buf_free(&job->out);
+	free(job->result);
+	free(job);
+}
+
+static void
+worker_job_unlink(struct worker *w, struct worker_job *job)
+{
+	struct worker_job **jp;
+
+	for (jp = &w->jobs; *jp != NULL; jp = &(*jp)->next)
+		if (*jp == job) {
+			*jp = job->next;
+			return;
+		}
+}
+
+static void
+worker_close_fds(struct worker_job *job)
+{
+	if (job->in_fd >= 0)
+		close(job->in_fd);
+	if (job->out_fd >= 0)
+		close(job->out_fd);
+	job->in_fd = job->out_fd = -1;
+}
+
+/*
+ * Starts one attempt. Our ends of both pipes are close-on-exec, so no other
+ * child inherits them (one would otherwise hold another's stdin open).
+ * pipeline_start() closes the child's ends in this process itself.
+ */
+static int
+worker_start_child(struct worker *w, struct worker_job *job)
+{
+	int in[2], out[2];
+	pipecmd *cmd;
+
+	if (pipe2(in, O_CLOEXEC) != 0) {
+		free(job->last_why);
+		job->last_why = xasprintf("pipe: %s", strerror(errno));
+		return -1;
+	}
+	if (pipe2(out, O_CLOEXEC) != 0) {
+		free(job->last_why);
+		job->last_why = xasprintf("pipe: %s", strerror(errno));
+		close(in[0]);
+		close(in[1]);
+		return -1;
+	}
+	cmd = pipecmd_new(w->self);
+	pipecmd_arg(cmd, "run");
+	pipecmd_arg(cmd, "--worker-child");
+	pipecmd_arg(cmd, "-");
+	pipecmd_setenv(cmd, "SCRC_FALLBACK_ID", job->fallback_id);
+	pipecmd_pre_exec(cmd, worker_child_setup, NULL, NULL);
+	job->pl = pipeline_new_commands(cmd, (void *)NULL);
+	pipeline_want_in(job->pl, in[0]);
+	pipeline_want_out(job->pl, out[1]);
+	/* Our SIGINT/SIGTERM handling must stay in force while children run. */
+	pipeline_ignore_signals(job->pl, 0);
+	pipeline_start(job->pl);	/* error(FATAL) only if fork itself fails */
+	job->pid = pipeline_get_pid(job->pl, 0);
+	job->in_fd = in[1];
+	job->out_fd = out[0];
+	job->in_off = 0;
+	fcntl(job->in_fd, F_SETFL, fcntl(job->in_fd, F_GETFL) | O_NONBLOCK);
+	fcntl(job->out_fd, F_SETFL, fcntl(job->out_fd, F_GETFL) | O_NONBLOCK);
+	buf_reset(&job->out);
+	job->out_over = 0;
+	job->attempts++;
+	job->deadline = util_now_ms() + job->watchdog_ms;
+	job->state = WORKER_JOB_RUNNING;
+	log_debug("worker: %s: attempt %d, pid %ld", job->id, job->attempts, (long)job->pid);
+	return 0;
+}
+
+/* SIGTERM to the child's process group, SIGKILL after a grace period; reaps. */
+static void
+worker_kill_child(struct worker_job *job)
+{
+	int64_t until = util_now_ms() + WORKER_KILL_GRACE_MS;
+	siginfo_t si;
+
+	if (job->pl == NULL)
+		return;
+	worker_close_fds(job);
+	if (kill(-job->pid, SIGTERM) != 0)
+		kill(job->pid, SIGTERM);
+	for (;;) {
+		memset(&si, 0, sizeof si);
+		if (waitid(P_PID, job->pid, &si, WEXITED | WNOHANG | WNOWAIT) != 0 ||
+		    si.si_pid == job->pid)
+			break;
+		if (util_now_ms() >= until) {
+			if (kill(-job->pid, SIGKILL) != 0)
+				kill(job->pid, SIGKILL);
+			break;
+		}
+		usleep(20000);
+	}
+	pipeline_wait(job->pl);
+	pipeline_free(job->pl);
+	job->pl = NULL;
+	job->pid = 0;
+}
+
+/*
+ * Gives a job up without an answer: its offset is never stored, so the
+ * submission is consumed and judged again (here after a restart, or by the
+ * partition's next owner). A job whose result is already with the producer
+ * stays listed until its delivery report.
+ */
+static void
+worker_abandon(struct worker *w, struct worker_job *job, const char *why)
+{
+	log_warn("worker: abandoning %s (%s[%d]@%lld): %s; it will be judged again",
+	    job->id, job->topic, (int)job->partition, (long long)job->offset, why);
+	kafka_drop(w->k, job->mark);
+	job->mark = NULL;
+	if (job->state == WORKER_JOB_PUBLISHING && job->queued)
+		return;
+	worker_kill_child(job);
+	worker_job_unlink(w, job);
+	if (w->accepted > 0)
+		w->accepted--;
+	worker_job_free(job);
+}
+
+/* Takes ownership of json and hands it to the producer. */
+static void
+worker_publish(struct worker *w, struct worker_job *job, char *json, size_t len)
+{
+	free(job->result);
+	job->result = json;
+	job->result_len = len;
+	job->queued = 0;
+	job->state = WORKER_JOB_PUBLISHING;
+	free(job->value);	/* no further attempt needs the record */
+	job->value = NULL;
+	worker_try_produce(w, job);
+}
+
+static void
+worker_publish_ie(struct worker *w, struct worker_job *job, const char *fmt, ...)
+{
+	struct result r;
+	va_list ap;
+	char *msg, *json;
+	size_t len;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	result_init(&r, job->id);
+	r.status = RESULT_IE;
+	result_set_error(&r, "%s", msg != NULL ? msg : "internal error");
+	r.worker = xstrdup(w->name);
+	json = result_to_json(&r, (size_t)conf.field_cap_bytes,
+	    (size_t)conf.max_message_bytes, &len);
+	result_free(&r);
+	free(msg);
+	worker_publish(w, job, json, len);
+}
+
+static void
+worker_try_produce(struct worker *w, struct worker_job *job)
+{
+	char why[512];
+
+	if (job->queued)
+		return;
+	if (kafka_produce(w->k, job->id, job->result, job->result_len, job, why,
+	    sizeof why) != 0) {
+		/* Queue full or similar: the loop tries again. */
+		log_warn("worker: %s: %s; will retry", job->id, why);
+		return;
+	}
+	job->queued = 1;
+}
+
+/* One line, a JSON object, nothing after it. Sets *len without the newline. */
+static int
+worker_line_ok(struct buf *out, size_t *len)
+{
+	size_t n = out->len;
+
+	if (n > 0 && out->data[n - 1] == '\n')
+		n--;
+	if (n < 2 || out->data[0] != '{' || out->data[n - 1] != '}' ||
+	    memchr(out->data, '\n', n) != NULL || memchr(out->data, '\0', n) != NULL)
+		return 0;
+	*len = n;
+	return 1;
+}
+
+/*
+ * Decides what an attempt gave. The child has exited: reaped here unless
+ * killed_why is set (the watchdog killed and reaped it already).
+ */
+static void
+worker_finish_attempt(struct worker *w, struct worker_job *job, const char *killed_why)
+{
+	int status = -1, ok = 0;
+	size_t len = 0;
+	int64_t delay;
+	char *cmdline = NULL;
+
+	if (killed_why == NULL) {
+		worker_close_fds(job);
+		status = pipeline_wait(job->pl);
+		cmdline = pipeline_tostring(job->pl);
+		pipeline_free(job->pl);
+		job->pl = NULL;
+		job->pid = 0;
+		ok = !job->out_over && worker_line_ok(&job->out, &len);
+	}
+
+	if (status == 0 && ok) {
+		worker_publish(w, job, buf_steal(&job->out, NULL), len);
+		free(cmdline);
+		return;
+	}
+	free(job->last_why);
+	if (killed_why != NULL)
+		job->last_why = xstrdup(killed_why);
+	else if (status == WORKER_EXIT_RETRY && ok)
+		job->last_why = xasprintf("infrastructure failure (exit %d)", status);
+	else if (status == 0 || status == WORKER_EXIT_RETRY)
+		job->last_why = xasprintf("judge exited %d without a valid result line "
+		    "(%zu bytes of output)", status, job->out.len);
+	else if (status > 128)
+		job->last_why = xasprintf("judge killed by signal %d", status - 128);
+	else
+		job->last_why = xasprintf("judge exited %d", status);
+	log_warn("worker: %s: attempt %d/%lld failed: %s [%s]", job->id, job->attempts,
+	    (long long)conf.infra_retries + 1, job->last_why, cmdline ? cmdline : w->self);
+	free(cmdline);
+
+	if (job->attempts <= conf.infra_retries && w->stop != WORKER_STOP_FATAL) {
+		delay = WORKER_BACKOFF_MS << (job->attempts - 1 < 15 ? job->attempts - 1 : 15);
+		if (delay > WORKER_BACKOFF_MAX_MS)
+			delay = WORKER_BACKOFF_MAX_MS;
+		job->retry_at = util_now_ms() + delay;
+		job->state = WORKER_JOB_BACKOFF;
+		w->retries++;
+		return;
+	}
+	/* Out of attempts: the child's own IE line says best what went wrong. */
+	if (status == WORKER_EXIT_RETRY && ok)
+		worker_publish(w, job, buf_steal(&job->out, NULL), len);
+	else
+		worker_publish_ie(w, job, "judging failed after %d attempt(s): %s",
+		    job->attempts, job->last_why);
+}
+
+/*
+ * One round of child I/O: waits up to timeout_ms on every running child's
+ * pipes, feeds stdin, collects stdout, finishes children at EOF and kills
+ * those past their watchdog.
+ */
+static void
+worker_io(struct worker *w, int timeout_ms)
+{
+	struct pollfd *fds;
+	struct worker_job **owner, *job, *next;
+	size_t n = 0, cap, i;
+	int64_t now;
+	siginfo_t si;
+	ssize_t r;
+	char chunk[65536];
+	size_t limit = (size_t)conf.max_message_bytes + 65536;
+
+	cap = 2 * worker_count(w, WORKER_MASK(WORKER_JOB_RUNNING)) + 1;
+	fds = xcalloc(cap, sizeof *fds);
+	owner = xcalloc(cap, sizeof *owner);
+	for (job = w->jobs; job != NULL; job = job->next) {
+		if (job->state != WORKER_JOB_RUNNING)
+			continue;
+		if (job->in_fd >= 0) {
+			fds[n].fd = job->in_fd;
+			fds[n].events = POLLOUT;
+			owner[n++] = job;
+		}
+		if (job->out_fd >= 0) {
+			fds[n].fd = job->out_fd;
+			fds[n].events = POLLIN;
+			owner[n++] = job;
+		}
+	}
+	if (poll(fds, n, timeout_ms) < 0 && errno != EINTR)
+		log_warn("worker: poll: %s", strerror(errno));
+
+	for (i = 0; i < n; i++) {
+		job = owner[i];
+		if (fds[i].revents == 0)
+			continue;
+		if (fds[i].fd == job->in_fd) {
+			r = write(job->in_fd, job->value + job->in_off,
+			    job->value_len - job->in_off);
+			if (r > 0)
+				job->in_off += (size_t)r;
+			if ((r < 0 && errno != EAGAIN && errno != EINTR) ||
+			    job->in_off >= job->value_len) {
+				/* Done, or the child stopped reading (EPIPE). */
+				close(job->in_fd);
+				job->in_fd = -1;
+			}
+		} else if (fds[i].fd == job->out_fd) {
+			r = read(job->out_fd, chunk, sizeof chunk);
+			if (r > 0) {
+				if (job->out.len + (size_t)r <= limit)
+					buf_append(&job->out, chunk, (size_t)r);
+				else
+					job->out_over = 1;
+			} else if (r == 0 || (errno != EAGAIN && errno != EINTR)) {
+				close(job->out_fd);
+				job->out_fd = -1;
+			}
+		}
+	}
+	free(fds);
+	free(owner);
+
+	now = util_now_ms();
+	for (job = w->jobs; job != NULL; job = next) {
+		next = job->next;
+		if (job->state != WORKER_JOB_RUNNING)
+			continue;
+		if (now >= job->deadline) {
+			log_warn("worker: %s: judge still running after %lld ms, killing it",
+			    job->id, (long long)job->watchdog_ms);
+			worker_kill_child(job);
+			worker_finish_attempt(w, job, "judge killed by the worker's watchdog");
+			continue;
+		}
+		if (job->out_fd >= 0)
+			continue;
+		/*
+		 * EOF seen: reap only once the child has exited, so that
+		 * pipeline_wait never blocks the loop. ECHILD means
+		 * libpipeline's SIGCHLD handler reaped it already.
+		 */
+		memset(&si, 0, sizeof si);
+		if (waitid(P_PID, job->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+		    si.si_pid != job->pid)
+			continue;
+		worker_finish_attempt(w, job, NULL);
+	}
+}
+
+/* Starts due retries first (they are older), then queued submissions. */
+static void
+worker_dispatch(struct worker *w)
+{
+	struct worker_job *job;
+	size_t running = worker_count(w, WORKER_MASK(WORKER_JOB_RUNNING));
+	int64_t now = util_now_ms();
+	int pass;
+
+	for (pass = 0; pass < 2; pass++)
+		for (job = w->jobs; job != NULL && running < (size_t)conf.max_parallel;
+		    job = job->next) {
+			if (pass == 0 && (job->state != WORKER_JOB_BACKOFF || job->retry_at > now))
+				continue;
+			if (pass == 1 && job->state != WORKER_JOB_QUEUED)
+				continue;
+			if (worker_start_child(w, job) == 0) {
+				running++;
+				continue;
+			}
+			/* Could not even start: counts as a failed attempt. */
+			job->attempts++;
+			log_warn("worker: %s: cannot start the judge: %s", job->id, job->last_why);
+			if (job->attempts <= conf.infra_retries) {
+				job->retry_at = now + WORKER_BACKOFF_MS;
+				job->state = WORKER_JOB_BACKOFF;
+			} else
+				worker_publish_ie(w, job, "cannot start the judge: %s",
+				    job->last_why);
+		}
+}
+
+/* A consumed record: `done`, a bad record (answered IE at once) or a job. */
+static void
+worker_accept(struct worker *w, rd_kafka_message_t *m)
+{
+	struct worker_job *job, **tail;
+	struct request req;
+	char why[1024];
+	int rc;
+	rd_kafka_timestamp_type_t tstype;
+	int64_t wall, time_ms;
+
+	if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+		if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
+			log_warn("kafka: consumer: %s", rd_kafka_message_errstr(m));
+		return;
+	}
+	if (w->stop != WORKER_RUN)
+		return;	/* untracked: its offset is never stored */
+
+	job = xcalloc(1, sizeof *job);
+	job->in_fd = job->out_fd = -1;
+	buf_init(&job->out);
+	job->mark = kafka_track(w->k, m);
+	job->topic = xstrdup(rd_kafka_topic_name(m->rkt));
+	job->partition = m->partition;
+	job->offset = m->offset;
+	job->received_ms = util_now_ms();
+	job->record_ts = rd_kafka_message_timestamp(m, &tstype);
+	if (tstype == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE || job->record_ts <= 0)
+		job->record_ts = -1;
+	if (m->key != NULL && m->key_len > 0)
+		job->fallback_id = xmemdup(m->key, m->key_len);
+	else
+		job->fallback_id = xasprintf("%s:%d:%lld", job->topic, (int)m->partition,
+		    (long long)m->offset);
+
+	memset(&req, 0, sizeof req);
+	rc = request_parse(m->payload != NULL ? m->payload : "", m->len, job->fallback_id,
+	    &req, why, sizeof why);
+	job->id = xstrdup(req.id != NULL ? req.id : job->fallback_id);
+	if (rc == 0 && req.type == REQUEST_DONE) {
+		log_info("worker: `done` record at %s[%d]@%lld: finishing in-flight work",
+		    job->topic, (int)job->partition, (long long)job->offset);
+		kafka_done(w->k, job->mark);
+		worker_job_free(job);
+		request_free(&req);
+		w->stop = WORKER_STOP_DONE;
+		return;
+	}
+
+	for (tail = &w->jobs; *tail != NULL; tail = &(*tail)->next)
+		;
+	*tail = job;
+	w->accepted++;
+	if (rc != 0) {
+		job->language = xstrdup(req.language != NULL ? req.language : "?");
+		log_warn("worker: bad record %s at %s[%d]@%lld: %s", job->id, job->topic,
+		    (int)job->partition, (long long)job->offset, why);
+		worker_publish_ie(w, job, "%s", why);
+		request_free(&req);
+		return;
+	}
+	job->language = xstrdup(req.language != NULL ? req.language : "?");
+	job->value = xmemdup(m->payload, m->len);
+	job->value_len = m->len;
+	/* A generous bound on one attempt: build plus every test at its wall limit. */
+	time_ms = req.time_limit_ms > 0 ? req.time_limit_ms : conf.default_time_ms;
+	wall = req.wall_time_limit_ms > 0 ? req.wall_time_limit_ms : 2 * time_ms + 1000;
+	if (wall > conf.max_wall_ms)
+		wall = conf.max_wall_ms;
+	job->watchdog_ms = 120000 + (int64_t)(req.ntests + 2) * (wall + 2000);
+	job->state = WORKER_JOB_QUEUED;
+	request_free(&req);
+}
+
+/* Pulls a short quoted or numeric top-level-looking field out of a result
+ * line, for the log only. */
+static void
+worker_field(const char *json, const char *key, char *out, size_t size)
+{
+	char pat[64];
+	const char *p;
+	size_t n = 0;
+
+	snprintf(out, size, "?");
+	snprintf(pat, sizeof pat, "\"%s\":", key);
+	if (json == NULL || (p = strstr(json, pat)) == NULL)
+		return;
+	p += strlen(pat);
+	while (*p == ' ')
+		p++;
+	if (*p == '"')
+		p++;
+	while (p[n] != '\0' && p[n] != '"' && p[n] != ',' && p[n] != '}' && n + 1 < size)
+		n++;
+	memcpy(out, p, n);
+	out[n] = '\0';
+}
+
+static void
+worker_delivered(void *opaque, rd_kafka_resp_err_t err, const char *errstr, void *arg)
+{
+	struct worker *w = arg;
+	struct worker_job *job = opaque;
+	char status[16], cpu[32], dur[32];
+	int64_t queue_ms;
+
+	job->queued = 0;
+	if (err == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE ||
+	    err == RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE ||
+	    err == RD_KAFKA_RESP_ERR_INVALID_RECORD) {
+		if (!job->resized && !w->closing) {
+			/* Never drop the answer: say why it could not be given. */
+			size_t had = job->result_len;
+
+			job->resized = 1;
+			log_warn("worker: %s: result refused (%s, %zu bytes); answering IE",
+			    job->id, errstr, had);
+			worker_publish_ie(w, job, "result record refused by the broker (%s, "
+			    "%zu bytes)", errstr, had);
+			return;
+		}
+	}
+	if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+		log_error("worker: %s: result not delivered: %s", job->id, errstr);
+		kafka_drop(w->k, job->mark);
+		job->mark = NULL;
+		worker_job_unlink(w, job);
+		worker_job_free(job);
+		return;
+	}
+
+	if (job->record_ts > 0)
+		queue_ms = worker_wall_ms() - job->record_ts;
+	else
+		queue_ms = util_now_ms() - job->received_ms;
+	worker_field(job->result, "status", status, sizeof status);
+	worker_field(job->result, "cpu_time_ms", cpu, sizeof cpu);
+	worker_field(job->result, "duration_ms", dur, sizeof dur);
+	log_info("judged id=%s lang=%s status=%s cpu_ms=%s wall_ms=%s queue_to_result_ms=%lld "
+	    "attempts=%d at=%s[%d]@%lld", job->id, job->language, status, cpu, dur,
+	    (long long)queue_ms, job->attempts, job->topic, (int)job->partition,
+	    (long long)job->offset);
+	w->answered++;
+	if (strcmp(status, "IE") == 0)
+		w->answered_ie++;
+	kafka_done(w->k, job->mark);
+	job->mark = NULL;
+	worker_job_unlink(w, job);
+	worker_job_free(job);
+}
+
+/*
+ * Partitions are leaving: queued and backing-off jobs of theirs are given
+ * up at once; running and publishing ones get until the drain deadline to
+ * finish (their offsets are then stored and committed before the revoke
+ * completes); whatever is left is abandoned uncommitted.
+ */
+static void
+worker_revoke(const rd_kafka_topic_partition_list_t *parts, int lost, void *arg)
+{
+	struct worker *w = arg;
+	struct worker_job *job, *next;
+	int64_t limit = conf.drain_timeout_ms < WORKER_REVOKE_MAX_MS ?
+	    conf.drain_timeout_ms : WORKER_REVOKE_MAX_MS;
+	int64_t deadline = util_now_ms() + limit;
+	size_t busy;
+
+	for (job = w->jobs; job != NULL; job = next) {
+		next = job->next;
+		if (kafka_partition_in(parts, job->topic, job->partition) &&
+		    (lost || w->closing || job->state == WORKER_JOB_QUEUED ||
+		    job->state == WORKER_JOB_BACKOFF))
+			worker_abandon(w, job, lost ? "partition lost" : "partition revoked");
+	}
+	for (;;) {
+		busy = 0;
+		for (job = w->jobs; job != NULL; job = job->next)
+			if (job->mark != NULL &&
+			    kafka_partition_in(parts, job->topic, job->partition) &&
+			    (job->state == WORKER_JOB_RUNNING ||
+			    job->state == WORKER_JOB_PUBLISHING))
+				busy++;
+		if (busy == 0 || util_now_ms() >= deadline || worker_signals >= 2 ||
+		    w->stop == WORKER_STOP_FATAL)
+			break;
+		kafka_serve(w->k);
+		worker_io(w, WORKER_TICK_MS);
+		/* A failed attempt of a leaving partition is not retried here. */
+		for (job = w->jobs; job != NULL; job = next) {
+			next = job->next;
+			if (job->state == WORKER_JOB_BACKOFF &&
+			    kafka_partition_in(parts, job->topic, job->partition))
+				worker_abandon(w, job, "partition revoked");
+		}
+	}
+	for (job = w->jobs; job != NULL; job = next) {
+		next = job->next;
+		if (job->mark != NULL && kafka_partition_in(parts, job->topic, job->partition))
+			worker_abandon(w, job, "partition revoked before it was answered");
+	}
+}
+
+static void
+worker_assigned(const rd_kafka_topic_partition_list_t *parts, void *arg)
+{
+	struct worker *w = arg;
+
+	(void)parts;
+	w->pause_dirty = 1;	/* new partitions start unpaused */
+}
+
+static void
+worker_stats(struct worker *w, int force)
+{
+	int64_t now = util_now_ms(), span;
+	uint64_t delta;
+
+	if (!force && (conf.stats_interval_ms <= 0 || now - w->stats_at < conf.stats_interval_ms))
+		return;
+	span = now - w->stats_at > 0 ? now - w->stats_at : 1;
+	delta = w->answered - w->stats_answered;
+	log_info("stats: judged=%llu (+%llu, %.1f/min) ie=%llu retries=%llu running=%zu "
+	    "queued=%zu backoff=%zu publishing=%zu uptime=%llds",
+	    (unsigned long long)w->answered, (unsigned long long)delta,
+	    (double)delta * 60000.0 / (double)span, (unsigned long long)w->answered_ie,
+	    (unsigned long long)w->retries,
+	    worker_count(w, WORKER_MASK(WORKER_JOB_RUNNING)),
+	    worker_count(w, WORKER_MASK(WORKER_JOB_QUEUED)),
+	    worker_count(w, WORKER_MASK(WORKER_JOB_BACKOFF)),
+	    worker_count(w, WORKER_MASK(WORKER_JOB_PUBLISHING)),
+	    (long long)((now - w->started_ms) / 1000));
+	w->stats_at = now;
+	w->stats_answered = w->answered;
+}
+
+/* Second signal: no draining, no committing; what is unanswered is redone. */
+static void
+worker_force_exit(struct worker *w)
+{
+	struct worker_job *job;
+	int sig = worker_last_signal;
+
+	for (job = w->jobs; job != NULL; job = job->next)
+		if (job->pl != NULL) {
+			if (kill(-job->pid, SIGKILL) != 0)
+				kill(job->pid, SIGKILL);
+		}
+	log_warn("worker: second signal (%d): killed the judges, exiting now; "
+	    "uncommitted submissions will be judged again", sig);
+	fflush(NULL);
+	_exit(128 + sig);
+}
+
+int
+worker_main(void)
+{
+	struct worker wk, *w = &wk;
+	struct kafka_callbacks cb;
+	struct sigaction sa;
+	struct worker_job *job, *next;
+	rd_kafka_message_t *m;
+	char why[512];
+	size_t active;
+	int want_pause, rc = 0, stop_logged = 0;
+
+	memset(w, 0, sizeof *w);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = worker_on_signal;	/* no SA_RESTART: poll() wakes up */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);	/* a dead child's stdin gives EPIPE */
+
+	w->self = worker_self();
+	if (w->self == NULL) {
+		log_error("worker: cannot find my own executable: %s", strerror(errno));
+		return 1;
+	}
+	w->name = conf.worker_name != NULL && *conf.worker_name != '\0' ?
+	    xstrdup(conf.worker_name) : worker_default_name();
+	/* Children judge with exactly our settings and report our name. */
+	conf_export();
+	setenv("SCRC_WORKER_NAME", w->name, 1);
+
+	cb.delivered = worker_delivered;
+	cb.revoke = worker_revoke;
+	cb.assigned = worker_assigned;
+	cb.arg = w;
+	w->k = kafka_open(&cb, why, sizeof why);
+	if (w->k == NULL) {
+		log_error("worker: %s", why);
+		free(w->name);
+		return 1;
+	}
+	w->started_ms = w->stats_at = util_now_ms();
+	log_info("worker %s starting: brokers=%s topic=%s results=%s group=%s parallel=%lld "
+	    "expected=%lld retries=%lld drain=%lldms judge=%s", w->name,
+	    kafka_bootstrap(w->k), conf.topic, conf.results_topic, conf.group_id,
+	    (long long)conf.max_parallel, (long long)conf.script_expected,
+	    (long long)conf.infra_retries, (long long)conf.drain_timeout_ms, w->self);
+
+	for (;;) {
+		if (worker_signals >= 2)
+			worker_force_exit(w);
+		if (worker_signals == 1 && w->stop == WORKER_RUN) {
+			w->stop = WORKER_STOP_SIGNAL;
+			w->drain_deadline = util_now_ms() + conf.drain_timeout_ms;
+			log_info("worker: signal %d: no new submissions; draining %zu in flight "
+			    "(up to %lld ms)", (int)worker_last_signal,
+			    worker_count(w, WORKER_ALL), (long long)conf.drain_timeout_ms);
+			stop_logged = 1;
+		}
+		if (w->stop != WORKER_STOP_FATAL && kafka_fatal(w->k, why, sizeof why)) {
+			log_error("worker: fatal kafka error, shutting down: %s", why);
+			w->stop = WORKER_STOP_FATAL;
+			rc = 1;
+			for (job = w->jobs; job != NULL; job = next) {
+				next = job->next;
+				worker_abandon(w, job, "fatal kafka error");
+			}
+		}
+		if (w->stop == WORKER_STOP_DONE && !stop_logged) {
+			log_info("worker: stopping after `done`: %zu in flight",
+			    worker_count(w, WORKER_ALL));
+			stop_logged = 1;
+		}
+
+		kafka_serve(w->k);
+		for (job = w->jobs; job != NULL; job = job->next)
+			if (job->state == WORKER_JOB_PUBLISHING && !job->queued)
+				worker_try_produce(w, job);
+
+		/*
+		 * Take records while there is a free slot; poll once even
+		 * when full (rebalances, max.poll.interval.ms). A record that
+		 * still arrives while paused is kept, never lost.
+		 */
+		for (;;) {
+			active = worker_count(w, WORKER_ACTIVE);
+			m = kafka_consume(w->k, 0);
+			if (m == NULL)
+				break;
+			worker_accept(w, m);
+			rd_kafka_message_destroy(m);
+			if (w->stop != WORKER_RUN || active + 1 >= (size_t)conf.max_parallel ||
+			    (conf.script_expected > 0 &&
+			    w->accepted >= (uint64_t)conf.script_expected))
+				break;
+		}
+		active = worker_count(w, WORKER_ACTIVE);
+		want_pause = w->stop != WORKER_RUN || active >= (size_t)conf.max_parallel ||
+		    (conf.script_expected > 0 && w->accepted >= (uint64_t)conf.script_expected);
+		if (want_pause != w->paused || w->pause_dirty) {
+			if (kafka_pause(w->k, want_pause, why, sizeof why) != 0)
+				log_warn("kafka: %s", why);
+			else {
+				log_debug("kafka: %s", want_pause ? "paused" : "resumed");
+				w->paused = want_pause;
+				w->pause_dirty = 0;
+			}
+		}
+
+		worker_dispatch(w);
+		worker_io(w, WORKER_TICK_MS);
+		worker_stats(w, 0);
+
+		if (worker_count(w, WORKER_ALL) == 0) {
+			if (w->stop != WORKER_RUN)
+				break;
+			if (conf.script_expected > 0 &&
+			    w->answered >= (uint64_t)conf.script_expected) {
+				log_info("worker: answered SCRIPT_EXPECTED=%lld submissions",
+				    (long long)conf.script_expected);
+				break;
+			}
+		}
+		if (w->stop == WORKER_STOP_SIGNAL && util_now_ms() >= w->drain_deadline) {
+			log_warn("worker: drain timeout: abandoning %zu submission(s)",
+			    worker_count(w, WORKER_ALL));
+			for (job = w->jobs; job != NULL; job = next) {
+				next = job->next;
+				worker_abandon(w, job, "drain timeout");
+			}
+			break;
+		}
+	}
+
+	worker_stats(w, 1);
+	w->closing = 1;
+	if (w->stop != WORKER_STOP_FATAL && kafka_commit(w->k, why, sizeof why) != 0)
+		log_warn("worker: final %s", why);
+	kafka_close(w->k, w->stop == WORKER_STOP_FATAL ? 0 : WORKER_FLUSH_MS);
+	for (job = w->jobs; job != NULL; job = next) {
+		next = job->next;
+		worker_job_free(job);
+	}
+	log_info("worker %s stopped: judged=%llu ie=%llu", w->name,
+	    (unsigned long long)w->answered, (unsigned long long)w->answered_ie);
+	free(w->name);
+	return rc;
+}

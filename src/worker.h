@@ -1,0 +1,22 @@
+/*
+ * worker.h - the daemon: consumes submissions, judges each one in a child
+ * process (`scrc run --worker-child -`), publishes the results and commits
+ * in order; parallel children, retries of infrastructure failures, graceful
+ * and forced shutdown.
+ */
+#ifndef SCRC_WORKER_H
+#define SCRC_WORKER_H
+
+/* Exit status of `scrc run --worker-child` on an infrastructure failure
+ * (EX_TEMPFAIL): its line is an IE result, and the worker tries again. */
+#define WORKER_EXIT_RETRY	75
+
+/*
+ * Runs the worker with the loaded global conf until a `done` record,
+ * SCRIPT_EXPECTED answers, SIGTERM/SIGINT or a fatal Kafka error. Installs
+ * its own SIGTERM/SIGINT/SIGPIPE handling. Returns the process exit status:
+ * 0 after an orderly stop, 1 on a fatal error.
+ */
+int	worker_main(void);
+
+#endif

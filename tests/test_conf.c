@@ -1,0 +1,177 @@
+/*
+ * test_conf.c - the configuration table: defaults, environment, flags
+ * winning over the environment, and every kind of bad value.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "conf.h"
+
+static const char *conf_env_names[] = {
+	"KAFKA_BROKERS", "KAFKA_TOPIC", "RUNNER_MAX_PARALLEL", "RUNNER_TIME_LIMIT",
+	"RUNNER_MEMORY_LIMIT", "SCRIPT_EXPECTED", "SCRC_MAX_TIME_LIMIT", NULL
+};
+
+static void
+clear_env(void)
+{
+	const char **p;
+
+	for (p = conf_env_names; *p != NULL; p++)
+		unsetenv(*p);
+}
+
+static int
+load(const char *const *args, char *err, size_t errsize, int *argc_out, char ***argv_out)
+{
+	static char *argv[32];
+	int argc = 0;
+
+	argv[argc++] = "scrc";
+	while (args != NULL && *args != NULL)
+		argv[argc++] = (char *)*args++;
+	argv[argc] = NULL;
+	*argc_out = argc;
+	*argv_out = argv;
+	return conf_load(argc_out, argv, err, errsize);
+}
+
+static void
+test_defaults(void **state)
+{
+	char err[256];
+	char **argv;
+	int argc;
+
+	(void)state;
+	clear_env();
+	assert_int_equal(load(NULL, err, sizeof err, &argc, &argv), 0);
+	assert_string_equal(conf.brokers, "kafka:9092");
+	assert_string_equal(conf.topic, "scripts");
+	assert_string_equal(conf.results_topic, "script-results");
+	assert_string_equal(conf.group_id, "scrc-runner");
+	assert_int_equal(conf.max_parallel, 1);
+	assert_int_equal(conf.script_expected, 0);
+	assert_int_equal(conf.output_cap_bytes, 16 * 1024 * 1024);
+	assert_int_equal(conf.field_cap_bytes, 64 * 1024);
+	assert_non_null(conf.worker_name);
+}
+
+struct conf_case {
+	const char	*env_name;
+	const char	*env_value;
+	const char	*args[4];
+	int		 ok;
+	int64_t		 max_parallel;
+	int64_t		 time_ms;
+	int64_t		 memory;
+	const char	*err_part;
+};
+
+static const struct conf_case conf_cases[] = {
+	{ "RUNNER_MAX_PARALLEL", "4", { NULL }, 1, 4, 2000, 256 << 20, NULL },
+	{ "RUNNER_MAX_PARALLEL", "4", { "--max-parallel", "2", NULL }, 1, 2, 2000,
+	  256 << 20, NULL },
+	{ "RUNNER_MAX_PARALLEL", "4", { "--max-parallel=3", NULL }, 1, 3, 2000, 256 << 20,
+	  NULL },
+	{ "RUNNER_MAX_PARALLEL", "0", { NULL }, 0, 0, 0, 0, "out of range" },
+	{ "RUNNER_MAX_PARALLEL", "two", { NULL }, 0, 0, 0, 0, "not an integer" },
+	{ "RUNNER_TIME_LIMIT", "2m30s", { "--max-time-limit", "5m", NULL }, 1, 1, 150000,
+	  256 << 20, NULL },
+	{ "RUNNER_TIME_LIMIT", "500ms", { NULL }, 1, 1, 500, 256 << 20, NULL },
+	{ "RUNNER_TIME_LIMIT", "5 s", { NULL }, 0, 0, 0, 0, "not a duration" },
+	{ "RUNNER_TIME_LIMIT", "1h", { NULL }, 0, 0, 0, 0, "above SCRC_MAX_TIME_LIMIT" },
+	{ "RUNNER_MEMORY_LIMIT", "67108864", { NULL }, 1, 1, 2000, 64 << 20, NULL },
+	{ "RUNNER_MEMORY_LIMIT", "128M", { NULL }, 1, 1, 2000, 128 << 20, NULL },
+	{ "RUNNER_MEMORY_LIMIT", "-5", { NULL }, 0, 0, 0, 0, "not a size" },
+	{ "RUNNER_MEMORY_LIMIT", "", { NULL }, 1, 1, 2000, 256 << 20, NULL },
+	{ NULL, NULL, { "--time-limit", NULL }, 0, 0, 0, 0, "needs a value" },
+};
+
+static void
+test_table(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof conf_cases / sizeof conf_cases[0]; i++) {
+		const struct conf_case *c = &conf_cases[i];
+		char err[256] = "";
+		char **argv;
+		int argc, rc;
+
+		clear_env();
+		if (c->env_name != NULL)
+			setenv(c->env_name, c->env_value, 1);
+		rc = load(c->args, err, sizeof err, &argc, &argv);
+		if (c->ok) {
+			if (rc != 0)
+				fail_msg("case %zu: unexpected error: %s", i, err);
+			assert_int_equal(conf.max_parallel, c->max_parallel);
+			assert_int_equal(conf.default_time_ms, c->time_ms);
+			assert_int_equal(conf.default_memory_bytes, c->memory);
+			assert_int_equal(argc, 1);	/* every flag was consumed */
+		} else {
+			assert_int_equal(rc, -1);
+			if (strstr(err, c->err_part) == NULL)
+				fail_msg("case %zu: error \"%s\" lacks \"%s\"", i, err, c->err_part);
+		}
+	}
+}
+
+static void
+test_unknown_args_are_kept(void **state)
+{
+	const char *args[] = { "run", "--lang", "c", "--topic", "t1", "main.c", NULL };
+	char err[256];
+	char **argv;
+	int argc;
+
+	(void)state;
+	clear_env();
+	assert_int_equal(load(args, err, sizeof err, &argc, &argv), 0);
+	assert_string_equal(conf.topic, "t1");
+	assert_int_equal(argc, 5);
+	assert_string_equal(argv[1], "run");
+	assert_string_equal(argv[2], "--lang");
+	assert_string_equal(argv[3], "c");
+	assert_string_equal(argv[4], "main.c");
+}
+
+static void
+test_export_round_trip(void **state)
+{
+	const char *args[] = { "--time-limit", "1500ms", "--memory-limit", "96M", NULL };
+	char err[256];
+	char **argv;
+	int argc;
+
+	(void)state;
+	clear_env();
+	assert_int_equal(load(args, err, sizeof err, &argc, &argv), 0);
+	conf_export();
+	/* A child that reads only the environment must see the same values. */
+	assert_int_equal(load(NULL, err, sizeof err, &argc, &argv), 0);
+	assert_int_equal(conf.default_time_ms, 1500);
+	assert_int_equal(conf.default_memory_bytes, 96 << 20);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_unknown_args_are_kept),
+		cmocka_unit_test(test_export_round_trip),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -13,6 +13,10 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+# Debian's python3 carries the Kafka client (python3-confluent-kafka); a
+# python3 earlier on PATH (pyenv, venv) may not.
+PYTHON=${PYTHON:-/usr/bin/python3}
+export PYTHON
 cd "$top"
 
 started_kafka=0
@@ -105,13 +109,13 @@ worker_pid=$!
 KAFKA_BROKER="$KAFKA_BROKERS" KAFKA_TOPIC="scripts-$run_id" \
 	KAFKA_RESULTS_TOPIC="results-$run_id" RESULT_WAIT_TIMEOUT_SECONDS=600 \
 	RESULT_CONSUMER_LOG_PATH="$top/simulator-ci.log" \
-	python3 -m simulator.main || { tail -50 "$top/worker-ci.log"; exit 1; }
+	"$PYTHON" -m simulator.main || { tail -50 "$top/worker-ci.log"; exit 1; }
 kill -TERM "$worker_pid"; wait "$worker_pid" || true
 worker_pid=
 phase_end
 
 phase_start "benchmark (quick, figures only)"
-python3 -m simulator.bench --quick --scrc "$top/scrc" --brokers "$KAFKA_BROKERS" \
+"$PYTHON" -m simulator.bench --quick --scrc "$top/scrc" --brokers "$KAFKA_BROKERS" \
 	--out "$top/bench-out"
 phase_end
 

@@ -103,6 +103,8 @@ class ResultConsumer:
             "enable.auto.commit": True,
             "session.timeout.ms": 10000,
             "topic.metadata.refresh.interval.ms": 2000,
+            # Latency is measured at this consumer: do not let a fetch idle long.
+            "fetch.wait.max.ms": 50,
         }
         if auto_create:
             conf["allow.auto.create.topics"] = True

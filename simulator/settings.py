@@ -22,6 +22,7 @@ class Setting:
     default: object           # value, or a callable returning one
     help: str
     minimum: Optional[float] = None
+    aliases: Sequence[str] = ()  # other spellings of the flag
 
 
 def _random_group():
@@ -30,7 +31,7 @@ def _random_group():
 
 KAFKA_SETTINGS = (
     Setting("broker", ("KAFKA_BROKER", "KAFKA_BROKERS"), "--broker", str, "localhost:9092",
-            "Kafka bootstrap servers (comma-separated)"),
+            "Kafka bootstrap servers (comma-separated)", aliases=("--brokers",)),
     Setting("topic", ("KAFKA_TOPIC",), "--topic", str, "scripts", "topic of submissions"),
     Setting("results_topic", ("KAFKA_RESULTS_TOPIC",), "--results-topic", str,
             "script-results", "topic of results"),
@@ -70,7 +71,7 @@ def add_flags(parser, table):
     for s in table:
         envs = "/".join(s.envs)
         default = "random" if callable(s.default) else s.default
-        parser.add_argument(s.flag, dest=s.name, default=None,
+        parser.add_argument(s.flag, *s.aliases, dest=s.name, default=None,
                             help="%s (env %s, default %s)" % (s.help, envs, default))
 
 
@@ -78,6 +79,7 @@ def resolve(table, args, environ=None):
     """Returns a Namespace with one converted value per setting."""
     environ = os.environ if environ is None else environ
     out = argparse.Namespace()
+    out.explicit = set()             # names given by a flag or the environment
     for s in table:
         raw = getattr(args, s.name, None)
         source = s.flag
@@ -89,6 +91,7 @@ def resolve(table, args, environ=None):
         if raw is None:
             value = s.default() if callable(s.default) else s.default
         else:
+            out.explicit.add(s.name)
             try:
                 value = s.kind(str(raw).strip())
             except ValueError:

@@ -38,9 +38,9 @@ int	checker_parse(const char *spec, struct checker *c, char *errstr,
  *  tokens: tokens are maximal runs of non-blank bytes (blank: space, \t,
  *          \n, \r, \v, \f); the sequences must be equal.
  *  float:  as tokens, but two tokens that both read entirely as finite
- *          decimal numbers (strtod, no hex) are equal when |a-b| <= eps or
- *          |a-b| <= eps * max(|a|,|b|). Anything else (nan, inf, words)
- *          must match byte for byte.
+ *          decimal numbers (strtod, no hex, at most 1024 bytes) are equal
+ *          when |a-b| <= eps or |a-b| <= eps * max(|a|,|b|). Anything else
+ *          (nan, inf, 1e999, words) must match byte for byte.
  */
 int	checker_accepts(const struct checker *c, const char *out, size_t out_len,
 	    const char *exp, size_t exp_len);

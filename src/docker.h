@@ -92,15 +92,21 @@ struct docker_files {
 void	docker_files_free(struct docker_files *files);
 
 /*
- * Fetches the named files or directories (relative to workdir; directories
- * recursively) with paths relative to `base`. Fails when a name is missing
- * or the total exceeds max_bytes.
+ * Fetches the named files or directories (relative to workdir/base, or to
+ * workdir when base is NULL, "" or "."; directories recursively, symlinks
+ * and special files skipped) into out, with paths relative to base: base
+ * "build" and name "classes" give "classes/Main.class". Fails (out empty)
+ * when a name is missing or the total exceeds max_bytes. Free out with
+ * docker_files_free().
  */
 int	docker_box_fetch(struct docker_box *box, const char *base,
 	    const char *const *names, int64_t max_bytes, struct docker_files *out,
 	    char *errstr, size_t errstr_size);
 
-/* One program run inside a box. Strings borrowed. */
+/*
+ * One program run inside a box. Strings borrowed. wall_ms must be > 0;
+ * cpu_ms, output_cap and file_size of 0 mean no limit.
+ */
 struct docker_exec {
 	const char *const	*argv;		/* argv[0] resolved via PATH */
 	const char *const	*env;		/* "K=V", NULL-terminated; the whole environment */
@@ -140,5 +146,38 @@ int	docker_box_exec(struct docker_box *box, const struct docker_exec *ex,
 
 /* Stops and removes the container (docker rm -f), always; NULL is a no-op. */
 void	docker_box_close(struct docker_box *box);
+
+/*
+ * The pieces below are exported for tests/test_docker.c; the rest of scrc
+ * has no reason to call them.
+ */
+
+/*
+ * Formats the container name scrc-<id>-<role>-<rnd as 8 hex>, with every
+ * byte outside [A-Za-z0-9_.-] replaced by '_', the id cut to 64 bytes and
+ * the role to 16 (empty ones become "x"). 0, or -1 when out is too small.
+ */
+int	docker_box_name(char *out, size_t size, const char *submission_id, const char *role,
+	    uint32_t rnd);
+/*
+ * The argv (without "docker") of the `docker create` for a box named name
+ * with the helper volume volume: every sandbox flag of DESIGN.md, labels,
+ * limits in bytes. NULL with errstr for an unusable spec (image starting
+ * with '-', workdir not absolute or holding ',' or ':'). Free with
+ * docker_args_free().
+ */
+char	**docker_create_args(const struct docker_box_spec *spec, const char *name,
+	    const char *volume, char *errstr, size_t errstr_size);
+void	docker_args_free(char **args);
+/* The payload of an EXEC frame for ex (without its input) into out. 0, or -1. */
+int	docker_exec_encode(const struct docker_exec *ex, struct buf *out, char *errstr,
+	    size_t errstr_size);
+/*
+ * Fills res's numbers from a RESULT payload; out/err are not touched.
+ * 0, or -1 when a key is missing, malformed, out of range or inconsistent.
+ */
+int	docker_result_decode(const char *payload, size_t len, struct docker_exec_result *res);
+/* Splits a FILE payload into f (allocated copies). 0, or -1 when malformed. */
+int	docker_file_decode(const char *payload, size_t len, struct docker_file *f);
 
 #endif

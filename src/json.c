@@ -86,7 +86,7 @@ json_prescan(const char *s, size_t len, char *errstr, size_t errstr_size)
 		}
 		if (in_str) {
 			if (c == '\\')
-				i++;	/* a NUL after it is caught by jsmn (PART) */
+				i++;	/* an escaped NUL is rejected by jsmn */
 			else if (c == '"')
 				in_str = 0;
 			continue;
@@ -454,16 +454,24 @@ json_parse(const char *text, size_t len, struct json_doc **out, char *errstr,
 		util_seterr(errstr, errstr_size, "empty document");
 		return -1;
 	}
-	if (text[pos] != '{') {
-		if (strchr("[\"-0123456789tfn", text[pos]) != NULL && text[pos] != '\0') {
+	if (json_prescan(text, len, errstr, errstr_size) != 0)
+		return -1;
+	/* jsmn (strict) cannot end a document on a bare literal: do it here. */
+	if (strchr("{[\"", text[pos]) == NULL) {
+		size_t stop = len;
+
+		while (stop > pos && json_is_ws(text[stop - 1]))
+			stop--;
+		if (json_check_number(text + pos, stop - pos) == 0 ||
+		    (stop - pos == 4 && memcmp(text + pos, "true", 4) == 0) ||
+		    (stop - pos == 5 && memcmp(text + pos, "false", 5) == 0) ||
+		    (stop - pos == 4 && memcmp(text + pos, "null", 4) == 0)) {
 			util_seterr(errstr, errstr_size, "not a JSON object");
 			return JSON_ENOTOBJ;
 		}
 		util_seterr(errstr, errstr_size, "unexpected character at offset %zu", pos);
 		return -1;
 	}
-	if (json_prescan(text, len, errstr, errstr_size) != 0)
-		return -1;
 	if (json_tokenize(text, len, &t, &ntok, errstr, errstr_size) != 0)
 		return -1;
 
@@ -473,14 +481,20 @@ json_parse(const char *text, size_t len, struct json_doc **out, char *errstr,
 	doc->ntok = ntok;
 	doc->tok = xcalloc((size_t)ntok, sizeof *doc->tok);
 	end = json_check(doc, t, ntok, 0, errstr, errstr_size);
-	if (end >= 0 && (end != ntok || json_skip_ws(text, len, (size_t)t[0].end) != len)) {
-		util_seterr(errstr, errstr_size, "trailing data at offset %d", t[0].end);
+	if (end >= 0 && (end != ntok || json_skip_ws(text, len, json_raw_end(&t[0])) != len)) {
+		util_seterr(errstr, errstr_size, "trailing data at offset %zu",
+		    json_raw_end(&t[0]));
 		end = -1;
 	}
 	free(t);
 	if (end < 0) {
 		json_free(doc);
 		return -1;
+	}
+	if (doc->tok[0].type != JSON_OBJECT) {
+		json_free(doc);
+		util_seterr(errstr, errstr_size, "not a JSON object");
+		return JSON_ENOTOBJ;
 	}
 	*out = doc;
 	return 0;

@@ -78,10 +78,18 @@ void	result_free(struct result *r);
  */
 void	result_aggregate(struct result *r);
 
+/* The smallest max_bytes for which result_to_json guarantees a fit. */
+#define RESULT_MIN_RECORD	4096
+
 /*
  * Encodes the result as one JSON object (no trailing newline), stamping the
  * current time. Each output field is cut to field_cap bytes, then further,
  * evenly, until the record fits in max_bytes; any cut sets "truncated".
+ * The input/expected_output echoes count and are cut the same way; if even
+ * empty fields do not fit, tests are dropped from the end and "error" says
+ * so. For max_bytes >= RESULT_MIN_RECORD the record always fits (id, worker
+ * and error strings are held to small budgets for that). Cuts never split a
+ * UTF-8 sequence; bytes that are not UTF-8 are written as U+FFFD.
  * The returned string is malloc'ed; the caller frees it.
  */
 char	*result_to_json(const struct result *r, size_t field_cap,

@@ -247,9 +247,9 @@ box_send(const char *tag, const void *a, size_t alen, const void *d, size_t dlen
 {
 	char h[BOXPROTO_HEADER_MAX];
 	struct iovec iov[3];
-	int hl;
 	ssize_t n;
-	size_t total, done = 0;
+	size_t skip, i;
+	int hl;
 
 	hl = boxproto_header(h, sizeof h, tag, (uint64_t)alen + dlen);
 	if (hl < 0)
@@ -260,22 +260,20 @@ box_send(const char *tag, const void *a, size_t alen, const void *d, size_t dlen
 	iov[1].iov_len = alen;
 	iov[2].iov_base = (void *)d;
 	iov[2].iov_len = dlen;
-	total = (size_t)hl + alen + dlen;
 	/* One writev in the common case keeps a frame in one attach packet. */
-	n = writev(1, iov, 3);
-	if (n < 0 && errno != EINTR)
+	do {
+		n = writev(1, iov, 3);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
 		exit(1);
-	if (n > 0)
-		done = (size_t)n;
-	while (done < total) {
-		if (done < (size_t)hl)
-			box_write_all(h + done, (size_t)hl - done), done = (size_t)hl;
-		else if (done < (size_t)hl + alen)
-			box_write_all((const char *)a + (done - (size_t)hl),
-			    (size_t)hl + alen - done), done = (size_t)hl + alen;
-		else
-			box_write_all((const char *)d + (done - (size_t)hl - alen),
-			    total - done), done = total;
+	skip = (size_t)n;
+	for (i = 0; i < 3; i++) {
+		if (skip >= iov[i].iov_len) {
+			skip -= iov[i].iov_len;
+			continue;
+		}
+		box_write_all((const char *)iov[i].iov_base + skip, iov[i].iov_len - skip);
+		skip = 0;
 	}
 }
 
@@ -1110,8 +1108,8 @@ box_fetch_at(struct box_fetch *f, int dirfd, const char *leaf, char *rel, size_t
 				memset(buf, 0, k);
 				if (!f->err) {
 					f->err = 1;
-					snprintf(f->msg, sizeof f->msg, "FETCH %s: changed while read",
-					    rel);
+					snprintf(f->msg, sizeof f->msg,
+					    "FETCH %s: changed while read", rel);
 				}
 			} else
 				k = (size_t)n;
@@ -1193,7 +1191,8 @@ box_do_fetch(struct box *b, uint64_t len)
 	for (pass = 0; pass < 2 && !f.err; pass++) {
 		f.send = pass;
 		for (pos = start; !f.err && boxproto_next_field(buf, len, &pos, &name) >= 0; ) {
-			if (!boxproto_path_ok(name) || blen + 1 + strlen(name) > BOXPROTO_PATH_MAX) {
+			if (!boxproto_path_ok(name) ||
+			    blen + 1 + strlen(name) > BOXPROTO_PATH_MAX) {
 				f.err = 1;
 				snprintf(f.msg, sizeof f.msg, "FETCH: bad name %.200s", name);
 				break;

@@ -215,6 +215,15 @@ util_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+int64_t
+util_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 void
 util_timestamp(char *out, size_t out_size)
 {
@@ -273,13 +282,19 @@ util_parse_duration_ms(const char *s, int64_t *out)
 		double v;
 		size_t i, best = 0, bestlen = 0;
 
-		if (!isdigit((unsigned char)*p) && *p != '.')
+		char num[64];
+		size_t span = strspn(p, "0123456789.");
+
+		/* Only plain decimals: no sign, hex or exponent (as Go's durations). */
+		if (span == 0 || span >= sizeof num)
 			return -1;
+		memcpy(num, p, span);
+		num[span] = '\0';
 		errno = 0;
-		v = strtod(p, &end);
-		if (end == p || errno != 0 || v < 0)
+		v = strtod(num, &end);
+		if (*end != '\0' || errno != 0 || v < 0)
 			return -1;
-		p = end;
+		p += span;
 		for (i = 0; i < sizeof units / sizeof units[0]; i++) {
 			size_t n = strlen(units[i].unit);
 

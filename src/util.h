@@ -57,6 +57,8 @@ void	fatal(const char *fmt, ...) UTIL_PRINTF(1, 2) UTIL_NORETURN;
 
 /* Monotonic milliseconds, for deadlines and durations. */
 int64_t	util_now_ms(void);
+/* Monotonic microseconds, for measuring overheads. */
+int64_t	util_now_us(void);
 /* Wall-clock time as RFC 3339 UTC with milliseconds into out (>= 25 bytes). */
 void	util_timestamp(char *out, size_t out_size);
 

@@ -70,7 +70,15 @@ static const struct parse_case parse_cases[] = {
 	{ "number root", B("12"), JSON_ENOTOBJ, "not a JSON object" },
 	{ "true root", B("true"), JSON_ENOTOBJ, "not a JSON object" },
 	{ "null root", B("null"), JSON_ENOTOBJ, "not a JSON object" },
-	{ "truncated array root", B("[1,2"), JSON_ENOTOBJ, "not a JSON object" },
+	{ "false root", B(" false \n"), JSON_ENOTOBJ, "not a JSON object" },
+	{ "nested array root", B("[{\"a\":1},[]]"), JSON_ENOTOBJ, "not a JSON object" },
+	{ "string root with spaces", B(" \"x\" "), JSON_ENOTOBJ, "not a JSON object" },
+	{ "truncated array root", B("[1,2"), -1, "end of input" },
+	{ "bad array root", B("[1 2]"), -1, NULL },
+	{ "two strings", B("\"x\" \"y\""), -1, "trailing data" },
+	{ "two numbers", B("1 2"), -1, "unexpected character" },
+	{ "bad literal root", B("nope"), -1, "unexpected character" },
+	{ "bad number root", B("01"), -1, "unexpected character" },
 
 	/* structure */
 	{ "empty", B(""), -1, "empty document" },

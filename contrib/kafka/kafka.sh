@@ -63,7 +63,7 @@ answers() {
 our_pid() {
 	local pid
 	pid=$(cat "$state/pid" 2>/dev/null) || return 1
-	[ -n "$pid" ] && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null |
+	[ -n "$pid" ] && tr '\0' ' ' 2>/dev/null < "/proc/$pid/cmdline" |
 		grep -q 'kafka\.Kafka' || return 1
 	echo "$pid"
 }

@@ -11,7 +11,7 @@ files under simulator/scripts), unless told to misbehave for some cells:
 
 With --embedded-kafka it starts librdkafka's mock cluster (like the real
 worker) and prints "scrc: embedded kafka bootstrap: HOST:PORT" on stderr.
-Accepts and ignores a leading "worker" word, so it can stand in for $SCRC.
+Accepts and ignores a "worker" word, so it can stand in for $SCRC.
 """
 
 import argparse
@@ -86,8 +86,7 @@ def judge(sub, sources, wrong, test_delay_ms, worker_name):
 
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] == "worker":
-        argv.pop(0)
+    argv = [a for a in argv if a != "worker"]
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--embedded-kafka", action="store_true")
     ap.add_argument("--wrong", action="append")
@@ -117,8 +116,9 @@ def main(argv=None):
 
     cons = ck.Consumer({"bootstrap.servers": brokers, "group.id": group,
                         "auto.offset.reset": "earliest", "allow.auto.create.topics": True,
-                        "topic.metadata.refresh.interval.ms": 1000})
-    prod = ck.Producer({"bootstrap.servers": brokers})
+                        "topic.metadata.refresh.interval.ms": 1000,
+                        "fetch.wait.max.ms": 50, "max.poll.interval.ms": 10000, "session.timeout.ms": 6000})
+    prod = ck.Producer({"bootstrap.servers": brokers, "linger.ms": 1})
     cons.subscribe([topic])
     while not STOP:
         msg = cons.poll(0.2)

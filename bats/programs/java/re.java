@@ -1,0 +1,10 @@
+import java.util.Scanner;
+
+public class Main {
+	public static void main(String[] args) {
+		Scanner in = new Scanner(System.in);
+		long a = in.nextLong(), b = in.nextLong();
+		int[] x = new int[1];
+		System.out.println(x[(int) (a + b)]);
+	}
+}

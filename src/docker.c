@@ -1,0 +1,1412 @@
+/*
+ * docker.c - everything that talks to the docker CLI, through libpipeline
+ * (argv only, never a shell), each call with a deadline, and the host side
+ * of a box: one judge container with scrc-box as PID 1, attached with
+ * `docker start -ai`, spoken to in boxproto.h frames.
+ *
+ * libpipeline 1.5.7 and the process: pipeline_start() calls error(FATAL),
+ * which exits, when pipe() or fork() fails or the SIGCHLD handler cannot be
+ * installed; pipeline_wait() exits when waitpid() reports ECHILD for a child
+ * it still expects; pipeline_get_infile/outfile, pipeline_pump and the
+ * *_infile/_outfile variants have more such paths and are not used here.
+ * We hand libpipeline our own close-on-exec pipes (pipeline_want_in/out with
+ * a descriptor, stderr through a pre-exec dup2) so that we own every
+ * descriptor and libpipeline closes nothing twice. The fork/pipe exits
+ * cannot be avoided short of not using libpipeline; they happen only when
+ * the machine is out of processes or descriptors, and then `scrc run` exits
+ * non-zero and the worker treats it as an infrastructure failure.
+ * libpipeline's SIGCHLD handler reaps any child of the process
+ * (waitpid(-1)); a program using this module must not wait for children of
+ * its own in the same process.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <pipeline.h>
+
+#include "boxproto.h"
+#include "docker.h"
+#include "util.h"
+
+#define DOCKER_CAPTURE_MAX	(1024 * 1024)	/* stdout/stderr kept per CLI call */
+#define DOCKER_ERRLOG_MAX	(16 * 1024)	/* stderr of `docker start -ai` kept */
+#define DOCKER_CALL_MS		30000		/* ordinary CLI calls */
+#define DOCKER_HELLO_MS		30000		/* create..hello */
+#define DOCKER_EXEC_GRACE_MS	5000		/* beyond the wall limit */
+#define DOCKER_IO_MS		30000		/* PUT/FETCH/QUIT round trips */
+#define DOCKER_IN_CHUNK		(1024 * 1024)
+#define DOCKER_CLOSE_MS		2000		/* waiting for the box to go after QUIT */
+#define DOCKER_BOX_MOUNT	"/.scrc"
+#define DOCKER_BOX_UID		"65534:65534"
+#define DOCKER_NOFILE		"nofile=256:256"
+#define DOCKER_NAME_ID_MAX	64
+
+/* A started docker CLI process and our ends of its pipes (-1 when none). */
+struct docker_proc {
+	pipeline	*p;
+	pid_t		 pid;
+	int		 in;
+	int		 out;
+	int		 err;
+	int		 err_w;		/* the child's end of err, for the pre-exec hook */
+	char		*cmdline;
+};
+
+struct docker_box {
+	char			*name;
+	struct docker_proc	 proc;		/* docker start -ai NAME */
+	int			 broken;	/* stream unusable: no more requests */
+	char			*rbuf;		/* bytes read from the box, not yet used */
+	size_t			 rlen;
+	size_t			 rcap;
+	struct buf		 errlog;	/* docker start's stderr, capped */
+	struct buf		 frame;		/* payload of the last frame received */
+	char			 cgroup[8];
+};
+
+static const char *docker_cli = "docker";
+/* The helper volume already checked by this process, to skip a CLI call. */
+static char docker_volume_ok[64];
+
+static void	docker_dup_stderr(void *data);
+static int	docker_spawn(const char *const *args, int want_in, struct docker_proc *dp,
+		    char *errstr, size_t errstr_size);
+static int	docker_gone(pid_t pid);
+static int	docker_reap(struct docker_proc *dp, int64_t deadline, int *timed_out);
+static void	docker_proc_close(struct docker_proc *dp);
+static int	docker_write(int fd, const void *data, size_t len, int64_t deadline);
+static void	docker_capture(struct buf *b, const char *data, size_t len, size_t max);
+static int	docker_run_simple(int64_t timeout_ms, struct docker_cmd *res, char *errstr,
+		    size_t errstr_size, ...);
+static void	docker_cmd_error(const struct docker_cmd *res, const char *what, char *errstr,
+		    size_t errstr_size);
+static uint32_t	docker_random(void);
+static int	docker_volume(const struct docker_box_spec *spec, char *vol, size_t vol_size,
+		    char *errstr, size_t errstr_size);
+static void	docker_rm(const char *name);
+static int	docker_box_send(struct docker_box *box, const char *tag, const void *a,
+		    size_t alen, const void *d, size_t dlen, int64_t deadline, char *errstr,
+		    size_t errstr_size);
+static int	docker_box_recv(struct docker_box *box, char *tag, char **payload,
+		    size_t *len, uint64_t max, int64_t deadline, char *errstr,
+		    size_t errstr_size);
+static int	docker_box_reply(struct docker_box *box, const char *what, int64_t deadline,
+		    char *errstr, size_t errstr_size);
+static void	docker_box_drain_err(struct docker_box *box);
+static void	docker_box_broken(struct docker_box *box, char *errstr, size_t errstr_size,
+		    const char *fmt, ...) UTIL_PRINTF(4, 5);
+
+void
+docker_set_cli(const char *path)
+{
+	docker_cli = path != NULL && *path != '\0' ? path : "docker";
+}
+
+/* Runs in the forked child just before exec: our pipe becomes its stderr. */
+static void
+docker_dup_stderr(void *data)
+{
+	int fd = *(int *)data;
+
+	if (dup2(fd, 2) < 0)
+		_exit(126);
+}
+
+/*
+ * Starts `docker ARGS...` with stdout and stderr on pipes we read, and stdin
+ * on a pipe we write when want_in, else /dev/null. All our ends are
+ * close-on-exec and non-blocking, so no other child inherits them.
+ */
+static int
+docker_spawn(const char *const *args, int want_in, struct docker_proc *dp, char *errstr,
+    size_t errstr_size)
+{
+	int inp[2] = { -1, -1 }, outp[2] = { -1, -1 }, errp[2] = { -1, -1 };
+	pipecmd *cmd;
+	size_t i;
+
+	memset(dp, 0, sizeof *dp);
+	dp->in = dp->out = dp->err = -1;
+	if (want_in) {
+		if (pipe2(inp, O_CLOEXEC) != 0)
+			goto fail;
+	} else {
+		inp[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (inp[0] < 0)
+			goto fail;
+	}
+	if (pipe2(outp, O_CLOEXEC) != 0 || pipe2(errp, O_CLOEXEC) != 0)
+		goto fail;
+
+	cmd = pipecmd_new(docker_cli);
+	for (i = 0; args[i] != NULL; i++)
+		pipecmd_arg(cmd, args[i]);
+	/* libpipeline 1.5.7 never frees hook data: point into dp instead. */
+	dp->err_w = errp[1];
+	pipecmd_pre_exec(cmd, docker_dup_stderr, NULL, &dp->err_w);
+	dp->p = pipeline_new();
+	pipeline_command(dp->p, cmd);
+	/* libpipeline dup2()s these in the child and closes them in the parent. */
+	pipeline_want_in(dp->p, inp[0]);
+	pipeline_want_out(dp->p, outp[1]);
+	pipeline_ignore_signals(dp->p, 0);
+	dp->cmdline = pipeline_tostring(dp->p);
+	pipeline_start(dp->p);
+	dp->pid = pipeline_get_pid(dp->p, 0);
+	close(errp[1]);
+	dp->in = inp[1];
+	dp->out = outp[0];
+	dp->err = errp[0];
+	if (dp->in >= 0)
+		fcntl(dp->in, F_SETFL, O_NONBLOCK);
+	fcntl(dp->out, F_SETFL, O_NONBLOCK);
+	fcntl(dp->err, F_SETFL, O_NONBLOCK);
+	return 0;
+fail:
+	util_seterr(errstr, errstr_size, "%s: pipe: %s", docker_cli, strerror(errno));
+	for (i = 0; i < 2; i++) {
+		if (inp[i] >= 0)
+			close(inp[i]);
+		if (outp[i] >= 0)
+			close(outp[i]);
+		if (errp[i] >= 0)
+			close(errp[i]);
+	}
+	return -1;
+}
+
+/* 1 when pid has exited (reaped, or a zombie waiting to be), else 0. */
+static int
+docker_gone(pid_t pid)
+{
+	char path[64], buf[256], *p;
+	ssize_t n;
+	int fd;
+
+	if (kill(pid, 0) != 0 && errno == ESRCH)
+		return 1;
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p != NULL && p[1] == ' ' && p[2] == 'Z';
+}
+
+/*
+ * Waits for the process to exit (libpipeline's SIGCHLD handler may reap it
+ * first, or it stays a zombie until pipeline_wait), killing it at the
+ * deadline, then collects its status: pipeline_wait has no timeout of its
+ * own, so it is only called once the process is known to be gone. Returns
+ * the exit status, or -1 when it did not exit normally.
+ */
+static int
+docker_reap(struct docker_proc *dp, int64_t deadline, int *timed_out)
+{
+	struct timespec ts = { 0, 1000 * 1000 };
+	int *statuses = NULL, n = 0, st;
+
+	if (dp->p == NULL)
+		return -1;
+	while (dp->pid > 0 && !docker_gone(dp->pid)) {
+		if (util_now_ms() >= deadline) {
+			kill(dp->pid, SIGKILL);
+			if (timed_out != NULL)
+				*timed_out = 1;
+			break;
+		}
+		nanosleep(&ts, NULL);
+	}
+	pipeline_wait_all(dp->p, &statuses, &n);
+	st = n > 0 && WIFEXITED(statuses[0]) ? WEXITSTATUS(statuses[0]) : -1;
+	free(statuses);
+	pipeline_free(dp->p);
+	dp->p = NULL;
+	return st;
+}
+
+static void
+docker_proc_close(struct docker_proc *dp)
+{
+	if (dp->in >= 0)
+		close(dp->in);
+	if (dp->out >= 0)
+		close(dp->out);
+	if (dp->err >= 0)
+		close(dp->err);
+	dp->in = dp->out = dp->err = -1;
+	free(dp->cmdline);
+	dp->cmdline = NULL;
+}
+
+/*
+ * Writes all of data to a non-blocking fd by the deadline. A reader that is
+ * gone gives EPIPE, not a SIGPIPE that would kill us: the signal is blocked
+ * for the write and a pending one consumed. 0, or -1 with errno (ETIMEDOUT).
+ */
+static int
+docker_write(int fd, const void *data, size_t len, int64_t deadline)
+{
+	const char *p = data;
+	struct timespec zero = { 0, 0 };
+	sigset_t pipe_set, old;
+	struct pollfd pfd;
+	int64_t left;
+	ssize_t n;
+	int rc = 0, err = 0;
+
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+	while (len > 0) {
+		n = write(fd, p, len);
+		if (n > 0) {
+			p += n;
+			len -= (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno != EAGAIN) {
+			err = errno;
+			rc = -1;
+			break;
+		}
+		left = deadline - util_now_ms();
+		if (left <= 0) {
+			err = ETIMEDOUT;
+			rc = -1;
+			break;
+		}
+		pfd.fd = fd;
+		pfd.events = POLLOUT;
+		poll(&pfd, 1, left > 1000 ? 1000 : (int)left);
+	}
+	if (err == EPIPE && !sigismember(&old, SIGPIPE))
+		sigtimedwait(&pipe_set, NULL, &zero);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	errno = err;
+	return rc;
+}
+
+/* Appends at most max bytes in total to b; the rest is read and dropped. */
+static void
+docker_capture(struct buf *b, const char *data, size_t len, size_t max)
+{
+	if (b->len >= max)
+		return;
+	buf_append(b, data, len < max - b->len ? len : max - b->len);
+}
+
+int
+docker_cmd_run(const char *const *args, const void *in, size_t inlen, int64_t timeout_ms,
+    struct docker_cmd *res, char *errstr, size_t errstr_size)
+{
+	struct docker_proc dp;
+	struct pollfd pfd[3];
+	char chunk[16384];
+	const char *inp = in;
+	int64_t deadline = util_now_ms() + timeout_ms, left;
+	size_t inoff = 0;
+	int nfds, i, *fdp[3];
+	ssize_t n;
+
+	memset(res, 0, sizeof *res);
+	res->status = -1;
+	buf_init(&res->out);
+	buf_init(&res->err);
+	if (docker_spawn(args, in != NULL, &dp, errstr, errstr_size) != 0)
+		return -1;
+	if (in != NULL && inlen == 0) {
+		close(dp.in);
+		dp.in = -1;
+	}
+	while (dp.out >= 0 || dp.err >= 0) {
+		nfds = 0;
+		if (dp.in >= 0) {
+			pfd[nfds].fd = dp.in;
+			pfd[nfds].events = POLLOUT;
+			fdp[nfds++] = &dp.in;
+		}
+		if (dp.out >= 0) {
+			pfd[nfds].fd = dp.out;
+			pfd[nfds].events = POLLIN;
+			fdp[nfds++] = &dp.out;
+		}
+		if (dp.err >= 0) {
+			pfd[nfds].fd = dp.err;
+			pfd[nfds].events = POLLIN;
+			fdp[nfds++] = &dp.err;
+		}
+		left = deadline - util_now_ms();
+		if (left <= 0) {
+			res->timed_out = 1;
+			break;
+		}
+		if (poll(pfd, (nfds_t)nfds, (int)(left > 1000 ? 1000 : left)) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (i = 0; i < nfds; i++) {
+			if (pfd[i].revents == 0)
+				continue;
+			if (fdp[i] == &dp.in) {
+				/* Whatever fits now; the loop comes back for the rest. */
+				n = 0;
+				if (!(pfd[i].revents & (POLLERR | POLLHUP)))
+					n = write(dp.in, inp + inoff, inlen - inoff > 65536 ?
+					    65536 : inlen - inoff);
+				if (n > 0)
+					inoff += (size_t)n;
+				if ((n < 0 && errno != EAGAIN && errno != EINTR) ||
+				    (pfd[i].revents & (POLLERR | POLLHUP)) || inoff == inlen) {
+					close(dp.in);
+					dp.in = -1;
+				}
+				continue;
+			}
+			n = read(*fdp[i], chunk, sizeof chunk);
+			if (n < 0 && (errno == EAGAIN || errno == EINTR))
+				continue;
+			if (n <= 0) {
+				close(*fdp[i]);
+				*fdp[i] = -1;
+				continue;
+			}
+			docker_capture(fdp[i] == &dp.out ? &res->out : &res->err, chunk,
+			    (size_t)n, DOCKER_CAPTURE_MAX);
+		}
+	}
+	if (res->timed_out)
+		deadline = util_now_ms();
+	res->status = docker_reap(&dp, deadline + 1000, &res->timed_out);
+	if (res->timed_out) {
+		util_seterr(errstr, errstr_size, "timed out after %lld ms: %s",
+		    (long long)timeout_ms, dp.cmdline);
+		docker_proc_close(&dp);
+		return -1;
+	}
+	docker_proc_close(&dp);
+	return 0;
+}
+
+void
+docker_cmd_free(struct docker_cmd *res)
+{
+	if (res == NULL)
+		return;
+	buf_free(&res->out);
+	buf_free(&res->err);
+}
+
+/* Runs `docker` with the NULL-terminated string arguments that follow. */
+static int
+docker_run_simple(int64_t timeout_ms, struct docker_cmd *res, char *errstr,
+    size_t errstr_size, ...)
+{
+	const char *args[32];
+	va_list ap;
+	size_t n = 0;
+
+	va_start(ap, errstr_size);
+	while (n < sizeof args / sizeof *args - 1 && (args[n] = va_arg(ap, const char *)) != NULL)
+		n++;
+	va_end(ap);
+	args[n] = NULL;
+	return docker_cmd_run(args, NULL, 0, timeout_ms, res, errstr, errstr_size);
+}
+
+/* "what failed (exit N): first line of stderr" */
+static void
+docker_cmd_error(const struct docker_cmd *res, const char *what, char *errstr,
+    size_t errstr_size)
+{
+	const char *e = res->err.data != NULL ? res->err.data : "";
+	size_t n = strcspn(e, "\n");
+
+	util_seterr(errstr, errstr_size, "%s (exit %d): %.*s", what, res->status,
+	    (int)(n > 300 ? 300 : n), e);
+}
+
+int
+docker_ping(int64_t timeout_ms, char *errstr, size_t errstr_size)
+{
+	struct docker_cmd res;
+	int rc;
+
+	if (docker_run_simple(timeout_ms, &res, errstr, errstr_size, "version", "--format",
+	    "{{.Server.Version}}", NULL) != 0) {
+		docker_cmd_free(&res);
+		return -1;
+	}
+	rc = res.status == 0 ? 0 : -1;
+	if (rc != 0)
+		docker_cmd_error(&res, "docker version", errstr, errstr_size);
+	docker_cmd_free(&res);
+	return rc;
+}
+
+int
+docker_image_exists(const char *image, char *errstr, size_t errstr_size)
+{
+	struct docker_cmd res;
+	int rc;
+
+	if (image == NULL || image[0] == '\0' || image[0] == '-') {
+		util_seterr(errstr, errstr_size, "invalid image name \"%s\"", image ? image : "");
+		return -1;
+	}
+	if (docker_run_simple(DOCKER_CALL_MS, &res, errstr, errstr_size, "image", "inspect",
+	    "--format", "{{.Id}}", "--", image, NULL) != 0) {
+		docker_cmd_free(&res);
+		return -1;
+	}
+	rc = res.status == 0 ? 0 : -1;
+	if (rc != 0)
+		docker_cmd_error(&res, "docker image inspect", errstr, errstr_size);
+	docker_cmd_free(&res);
+	return rc;
+}
+
+int
+docker_cleanup(const char *submission_id, char *errstr, size_t errstr_size)
+{
+	struct docker_cmd res;
+	const char **args;
+	char *filter = NULL, *p, *line;
+	size_t n = 0, cap = 16;
+	int count = 0, rc;
+
+	if (submission_id != NULL) {
+		filter = xasprintf("label=scrc.submission=%s", submission_id);
+		rc = docker_run_simple(DOCKER_CALL_MS, &res, errstr, errstr_size, "ps", "-aq",
+		    "--no-trunc", "--filter", "label=scrc=1", "--filter", filter, NULL);
+	} else
+		rc = docker_run_simple(DOCKER_CALL_MS, &res, errstr, errstr_size, "ps", "-aq",
+		    "--no-trunc", "--filter", "label=scrc=1", NULL);
+	free(filter);
+	if (rc != 0 || res.status != 0) {
+		if (rc == 0)
+			docker_cmd_error(&res, "docker ps", errstr, errstr_size);
+		docker_cmd_free(&res);
+		return -1;
+	}
+	args = xmalloc(cap * sizeof *args);
+	args[n++] = "rm";
+	args[n++] = "-f";
+	for (p = res.out.data; p != NULL && (line = strsep(&p, "\n")) != NULL; ) {
+		if (*line == '\0')
+			continue;
+		if (n + 2 > cap) {
+			cap *= 2;
+			args = xrealloc(args, cap * sizeof *args);
+		}
+		args[n++] = line;
+		count++;
+	}
+	args[n] = NULL;
+	if (count > 0) {
+		struct docker_cmd rm;
+
+		rc = docker_cmd_run(args, NULL, 0, DOCKER_CALL_MS * 2, &rm, errstr, errstr_size);
+		if (rc == 0 && rm.status != 0) {
+			docker_cmd_error(&rm, "docker rm -f", errstr, errstr_size);
+			rc = -1;
+		}
+		docker_cmd_free(&rm);
+		if (rc != 0)
+			count = -1;
+	}
+	free(args);
+	docker_cmd_free(&res);
+	return count;
+}
+
+static uint32_t
+docker_random(void)
+{
+	uint32_t r;
+
+	if (getrandom(&r, sizeof r, GRND_NONBLOCK) != sizeof r)
+		r = (uint32_t)util_now_ms() ^ ((uint32_t)getpid() << 16);
+	return r;
+}
+
+int
+docker_box_name(char *out, size_t size, const char *submission_id, const char *role,
+    uint32_t rnd)
+{
+	char id[DOCKER_NAME_ID_MAX + 1], ro[17];
+	const char *src[2] = { submission_id, role };
+	char *dst[2] = { id, ro };
+	size_t max[2] = { DOCKER_NAME_ID_MAX, 16 }, i, j;
+	int n;
+
+	for (i = 0; i < 2; i++) {
+		const char *s = src[i] != NULL ? src[i] : "";
+
+		for (j = 0; s[j] != '\0' && j < max[i]; j++) {
+			char c = s[j];
+
+			dst[i][j] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			    (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-' ? c : '_';
+		}
+		if (j == 0)
+			dst[i][j++] = 'x';
+		dst[i][j] = '\0';
+	}
+	n = snprintf(out, size, "scrc-%s-%s-%08x", id, ro, rnd);
+	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+void
+docker_args_free(char **args)
+{
+	size_t i;
+
+	if (args == NULL)
+		return;
+	for (i = 0; args[i] != NULL; i++)
+		free(args[i]);
+	free(args);
+}
+
+char **
+docker_create_args(const struct docker_box_spec *spec, const char *name, const char *volume,
+    char *errstr, size_t errstr_size)
+{
+	char **v;
+	size_t n = 0;
+	const char *w = spec->workdir;
+
+	if (spec->image == NULL || spec->image[0] == '\0' || spec->image[0] == '-') {
+		util_seterr(errstr, errstr_size, "invalid image \"%s\"",
+		    spec->image ? spec->image : "");
+		return NULL;
+	}
+	/* The workdir goes into a --tmpfs spec: ',' and ':' would change its meaning. */
+	if (w == NULL || w[0] != '/' || w[1] == '\0' || strpbrk(w, ",: \t\n") != NULL ||
+	    strcmp(w, "/tmp") == 0 || strncmp(w, DOCKER_BOX_MOUNT, strlen(DOCKER_BOX_MOUNT)) == 0) {
+		util_seterr(errstr, errstr_size, "invalid workdir \"%s\"", w ? w : "");
+		return NULL;
+	}
+	if (spec->memory_bytes <= 0 || spec->workdir_bytes <= 0 || spec->pids_limit <= 0 ||
+	    spec->cpus < 0) {
+		util_seterr(errstr, errstr_size, "invalid box limits");
+		return NULL;
+	}
+	if (spec->submission_id == NULL || spec->role == NULL) {
+		util_seterr(errstr, errstr_size, "box needs a submission id and a role");
+		return NULL;
+	}
+	v = xcalloc(64, sizeof *v);
+	v[n++] = xstrdup("create");
+	v[n++] = xstrdup("-i");
+	v[n++] = xstrdup("--name");
+	v[n++] = xstrdup(name);
+	v[n++] = xstrdup("--label");
+	v[n++] = xstrdup("scrc=1");
+	v[n++] = xstrdup("--label");
+	v[n++] = xasprintf("scrc.submission=%s", spec->submission_id);
+	v[n++] = xstrdup("--label");
+	v[n++] = xasprintf("scrc.role=%s", spec->role);
+	v[n++] = xstrdup("--pull");
+	v[n++] = xstrdup("never");
+	v[n++] = xstrdup("--network");
+	v[n++] = xstrdup("none");
+	v[n++] = xstrdup("--user");
+	v[n++] = xstrdup(DOCKER_BOX_UID);
+	v[n++] = xstrdup("--read-only");
+	v[n++] = xstrdup("--cap-drop");
+	v[n++] = xstrdup("ALL");
+	v[n++] = xstrdup("--security-opt");
+	v[n++] = xstrdup("no-new-privileges");
+	v[n++] = xstrdup("--pids-limit");
+	v[n++] = xasprintf("%lld", (long long)spec->pids_limit);
+	v[n++] = xstrdup("--memory");
+	v[n++] = xasprintf("%lld", (long long)spec->memory_bytes);
+	v[n++] = xstrdup("--memory-swap");
+	v[n++] = xasprintf("%lld", (long long)spec->memory_bytes);
+	if (spec->cpus > 0) {
+		v[n++] = xstrdup("--cpus");
+		v[n++] = xasprintf("%.3f", spec->cpus);
+	}
+	v[n++] = xstrdup("--tmpfs");
+	v[n++] = xasprintf("%s:rw,exec,nosuid,size=%lld,mode=1777", w,
+	    (long long)spec->workdir_bytes);
+	v[n++] = xstrdup("--tmpfs");
+	v[n++] = xasprintf("/tmp:rw,exec,nosuid,size=%lld,mode=1777",
+	    (long long)spec->workdir_bytes);
+	v[n++] = xstrdup("--mount");
+	v[n++] = xasprintf("type=volume,src=%s,dst=%s,readonly", volume, DOCKER_BOX_MOUNT);
+	v[n++] = xstrdup("--ulimit");
+	v[n++] = xstrdup(DOCKER_NOFILE);
+	/* The stream carries every byte the program prints: keep it off the disk. */
+	v[n++] = xstrdup("--log-driver");
+	v[n++] = xstrdup("none");
+	v[n++] = xstrdup("--entrypoint");
+	v[n++] = xstrdup(DOCKER_BOX_MOUNT "/scrc-box");
+	v[n++] = xstrdup(spec->image);
+	v[n++] = xstrdup(w);
+	v[n] = NULL;
+	return v;
+}
+
+/* The volume holding this exact scrc-box binary, created and filled once. */
+static int
+docker_volume(const struct docker_box_spec *spec, char *vol, size_t vol_size, char *errstr,
+    size_t errstr_size)
+{
+	struct docker_cmd res;
+	uint64_t h = 14695981039346656037ULL;
+	unsigned char chunk[65536];
+	char tmpname[64], *dst;
+	ssize_t n;
+	size_t i;
+	int fd, rc;
+
+	if (spec->box_path == NULL) {
+		util_seterr(errstr, errstr_size, "no scrc-box binary configured");
+		return -1;
+	}
+	fd = open(spec->box_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		util_seterr(errstr, errstr_size, "%s: %s", spec->box_path, strerror(errno));
+		return -1;
+	}
+	/* FNV-1a over the contents: a new build gets a new volume. */
+	while ((n = read(fd, chunk, sizeof chunk)) > 0) {
+		for (i = 0; i < (size_t)n; i++) {
+			h ^= chunk[i];
+			h *= 1099511628211ULL;
+		}
+	}
+	close(fd);
+	if (n < 0) {
+		util_seterr(errstr, errstr_size, "%s: %s", spec->box_path, strerror(errno));
+		return -1;
+	}
+	snprintf(vol, vol_size, "scrc-box-%016llx", (unsigned long long)h);
+	if (strcmp(vol, docker_volume_ok) == 0)
+		return 0;
+
+	if (docker_run_simple(DOCKER_CALL_MS, &res, errstr, errstr_size, "volume", "inspect",
+	    "--format", "{{.Name}}", vol, NULL) != 0) {
+		docker_cmd_free(&res);
+		return -1;
+	}
+	rc = res.status;
+	docker_cmd_free(&res);
+	if (rc == 0) {
+		snprintf(docker_volume_ok, sizeof docker_volume_ok, "%s", vol);
+		return 0;
+	}
+
+	/*
+	 * Fill it through a container that is created but never started:
+	 * `docker cp` writes into its volume, and no host path is ever mounted
+	 * into a judge container.
+	 */
+	snprintf(tmpname, sizeof tmpname, "scrc-boxvol-%08x", docker_random());
+	dst = xasprintf("%s:/x/scrc-box", tmpname);
+	rc = -1;
+	if (docker_run_simple(DOCKER_CALL_MS, &res, errstr, errstr_size, "volume", "create",
+	    "--label", "scrc.box=1", vol, NULL) != 0)
+		goto out;
+	if (res.status != 0) {
+		docker_cmd_error(&res, "docker volume create", errstr, errstr_size);
+		goto out;
+	}
+	docker_cmd_free(&res);
+	{
+		char *mount = xasprintf("%s:/x", vol);
+
+		rc = docker_run_simple(DOCKER_CALL_MS, &res, errstr, errstr_size, "create",
+		    "--name", tmpname, "--label", "scrc=1", "--pull", "never", "--network",
+		    "none", "-v", mount, "--entrypoint", "/x/scrc-box", "--", spec->image, NULL);
+		free(mount);
+	}
+	if (rc != 0)
+		goto out_rmvol;
+	rc = -1;
+	if (res.status != 0) {
+		docker_cmd_error(&res, "docker create (helper volume)", errstr, errstr_size);
+		goto out_rmvol;
+	}
+	docker_cmd_free(&res);
+	if (docker_run_simple(DOCKER_CALL_MS, &res, errstr, errstr_size, "cp", "--",
+	    spec->box_path, dst, NULL) != 0)
+		goto out_rmvol;
+	if (res.status != 0) {
+		docker_cmd_error(&res, "docker cp (helper volume)", errstr, errstr_size);
+		goto out_rmvol;
+	}
+	rc = 0;
+	snprintf(docker_volume_ok, sizeof docker_volume_ok, "%s", vol);
+out_rmvol:
+	docker_cmd_free(&res);
+	docker_rm(tmpname);
+	if (rc != 0) {
+		/* A half-filled volume must not be mistaken for a good one later. */
+		docker_run_simple(DOCKER_CALL_MS, &res, NULL, 0, "volume", "rm", "-f", vol, NULL);
+		docker_cmd_free(&res);
+	}
+	free(dst);
+	return rc;
+out:
+	docker_cmd_free(&res);
+	free(dst);
+	return -1;
+}
+
+/* docker rm -f NAME, errors logged only. */
+static void
+docker_rm(const char *name)
+{
+	struct docker_cmd res;
+	char err[512];
+
+	if (docker_run_simple(DOCKER_CALL_MS, &res, err, sizeof err, "rm", "-f", name,
+	    NULL) != 0)
+		log_warn("docker: removing %s: %s", name, err);
+	else if (res.status != 0) {
+		docker_cmd_error(&res, "docker rm -f", err, sizeof err);
+		log_warn("docker: removing %s: %s", name, err);
+	}
+	docker_cmd_free(&res);
+}
+
+/* Keeps (the start of) what `docker start -ai` says on stderr. */
+static void
+docker_box_drain_err(struct docker_box *box)
+{
+	char chunk[4096];
+	ssize_t n;
+
+	while (box->proc.err >= 0) {
+		n = read(box->proc.err, chunk, sizeof chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return;
+		if (n == 0) {
+			close(box->proc.err);
+			box->proc.err = -1;
+			return;
+		}
+		docker_capture(&box->errlog, chunk, (size_t)n, DOCKER_ERRLOG_MAX);
+	}
+}
+
+/* Marks the stream unusable and says why, with docker's own words if any. */
+static void
+docker_box_broken(struct docker_box *box, char *errstr, size_t errstr_size,
+    const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	const char *e;
+	size_t n;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	box->broken = 1;
+	docker_box_drain_err(box);
+	e = box->errlog.data != NULL ? box->errlog.data : "";
+	n = strcspn(e, "\n");
+	util_seterr(errstr, errstr_size, "box %s: %s%s%.*s", box->name, msg,
+	    n > 0 ? "; docker: " : "", (int)(n > 300 ? 300 : n), e);
+}
+
+/* Sends one frame (payload a then d). 0, or -1 with the box marked broken. */
+static int
+docker_box_send(struct docker_box *box, const char *tag, const void *a, size_t alen,
+    const void *d, size_t dlen, int64_t deadline, char *errstr, size_t errstr_size)
+{
+	char h[BOXPROTO_HEADER_MAX];
+	int hl;
+
+	if (box->broken) {
+		util_seterr(errstr, errstr_size, "box %s: stream already broken", box->name);
+		return -1;
+	}
+	hl = boxproto_header(h, sizeof h, tag, (uint64_t)alen + dlen);
+	if (hl < 0) {
+		util_seterr(errstr, errstr_size, "box %s: %s frame too large", box->name, tag);
+		return -1;
+	}
+	if (docker_write(box->proc.in, h, (size_t)hl, deadline) != 0 ||
+	    (alen > 0 && docker_write(box->proc.in, a, alen, deadline) != 0) ||
+	    (dlen > 0 && docker_write(box->proc.in, d, dlen, deadline) != 0)) {
+		docker_box_broken(box, errstr, errstr_size, "writing %s: %s", tag,
+		    errno == ETIMEDOUT ? "timed out" : strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Receives one frame: tag (BOXPROTO_TAG_MAX + 1 bytes) and its payload
+ * (*payload points into the box's buffer, valid until the next receive,
+ * NUL-terminated). 0, or -1 with the box marked broken.
+ */
+static int
+docker_box_recv(struct docker_box *box, char *tag, char **payload, size_t *len, uint64_t max,
+    int64_t deadline, char *errstr, size_t errstr_size)
+{
+	struct pollfd pfd[2];
+	uint64_t plen = 0;
+	int hl = 0, nfds;
+	int64_t left;
+	ssize_t n;
+
+	if (box->broken) {
+		util_seterr(errstr, errstr_size, "box %s: stream already broken", box->name);
+		return -1;
+	}
+	for (;;) {
+		if (hl == 0 && box->rlen > 0) {
+			hl = boxproto_parse_header(box->rbuf, box->rlen, tag, &plen);
+			if (hl < 0) {
+				docker_box_broken(box, errstr, errstr_size,
+				    "malformed frame header");
+				return -1;
+			}
+			if (hl > 0 && plen > max) {
+				docker_box_broken(box, errstr, errstr_size,
+				    "%s frame of %llu bytes (at most %llu expected)", tag,
+				    (unsigned long long)plen, (unsigned long long)max);
+				return -1;
+			}
+		}
+		if (hl > 0 && box->rlen >= (size_t)hl + plen)
+			break;
+		/* Room for the whole frame (+ NUL) or, before the header, a chunk. */
+		{
+			size_t need = hl > 0 ? (size_t)hl + (size_t)plen + 1 :
+			    box->rlen + BOXPROTO_CHUNK;
+
+			if (need < box->rlen + BOXPROTO_CHUNK)
+				need = box->rlen + BOXPROTO_CHUNK;
+			if (need > box->rcap) {
+				box->rcap = need;
+				box->rbuf = xrealloc(box->rbuf, box->rcap);
+			}
+		}
+		n = read(box->proc.out, box->rbuf + box->rlen, box->rcap - box->rlen - 1);
+		if (n > 0) {
+			box->rlen += (size_t)n;
+			continue;
+		}
+		if (n == 0) {
+			docker_box_broken(box, errstr, errstr_size,
+			    "the stream ended (container gone?)");
+			return -1;
+		}
+		if (errno != EAGAIN && errno != EINTR) {
+			docker_box_broken(box, errstr, errstr_size, "reading: %s", strerror(errno));
+			return -1;
+		}
+		left = deadline - util_now_ms();
+		if (left <= 0) {
+			docker_box_broken(box, errstr, errstr_size, "no answer in time");
+			return -1;
+		}
+		nfds = 0;
+		pfd[nfds].fd = box->proc.out;
+		pfd[nfds++].events = POLLIN;
+		if (box->proc.err >= 0) {
+			pfd[nfds].fd = box->proc.err;
+			pfd[nfds++].events = POLLIN;
+		}
+		if (poll(pfd, (nfds_t)nfds, left > 1000 ? 1000 : (int)left) > 0 && nfds > 1 &&
+		    pfd[1].revents != 0)
+			docker_box_drain_err(box);
+	}
+	/* The payload is copied out so that it can be NUL-terminated. */
+	buf_reset(&box->frame);
+	buf_append(&box->frame, box->rbuf + hl, (size_t)plen);
+	memmove(box->rbuf, box->rbuf + hl + plen, box->rlen - (size_t)hl - (size_t)plen);
+	box->rlen -= (size_t)hl + (size_t)plen;
+	*len = (size_t)plen;
+	*payload = box->frame.data;
+	return 0;
+}
+
+int
+docker_exec_encode(const struct docker_exec *ex, struct buf *out, char *errstr,
+    size_t errstr_size)
+{
+	size_t argc = 0, envc = 0, i;
+	const char *cwd = ex->cwd != NULL ? ex->cwd : "";
+
+	if (ex->argv == NULL || ex->argv[0] == NULL || ex->argv[0][0] == '\0') {
+		util_seterr(errstr, errstr_size, "exec: empty argv");
+		return -1;
+	}
+	if (cwd[0] != '\0' && strcmp(cwd, ".") != 0 && !boxproto_path_ok(cwd)) {
+		util_seterr(errstr, errstr_size, "exec: invalid cwd \"%s\"", cwd);
+		return -1;
+	}
+	if (ex->cpu_ms < 0 || ex->wall_ms <= 0 || ex->output_cap < 0 || ex->file_size < 0) {
+		util_seterr(errstr, errstr_size, "exec: invalid limits");
+		return -1;
+	}
+	while (ex->argv[argc] != NULL)
+		argc++;
+	while (ex->env != NULL && ex->env[envc] != NULL)
+		envc++;
+	buf_reset(out);
+	buf_append(out, cwd, strlen(cwd) + 1);
+	buf_printf(out, "%lld", (long long)ex->cpu_ms);
+	buf_putc(out, '\0');
+	buf_printf(out, "%lld", (long long)ex->wall_ms);
+	buf_putc(out, '\0');
+	buf_printf(out, "%lld", (long long)ex->output_cap);
+	buf_putc(out, '\0');
+	buf_printf(out, "%lld", (long long)ex->file_size);
+	buf_putc(out, '\0');
+	buf_printf(out, "%zu", argc);
+	buf_putc(out, '\0');
+	for (i = 0; i < argc; i++)
+		buf_append(out, ex->argv[i], strlen(ex->argv[i]) + 1);
+	buf_printf(out, "%zu", envc);
+	buf_putc(out, '\0');
+	for (i = 0; i < envc; i++)
+		buf_append(out, ex->env[i], strlen(ex->env[i]) + 1);
+	if (out->len > BOXPROTO_FIELDS_MAX) {
+		util_seterr(errstr, errstr_size, "exec: argv and env too large");
+		return -1;
+	}
+	return 0;
+}
+
+int
+docker_result_decode(const char *payload, size_t len, struct docker_exec_result *res)
+{
+	static const struct {
+		const char	*key;
+		uint64_t	 max;
+	} keys[] = {
+		{ BOXPROTO_R_EXITED, 1 },
+		{ BOXPROTO_R_CODE, 255 },
+		{ BOXPROTO_R_SIGNAL, 128 },
+		{ BOXPROTO_R_CPU_MS, INT64_MAX },
+		{ BOXPROTO_R_WALL_MS, INT64_MAX },
+		{ BOXPROTO_R_MEMORY, INT64_MAX },
+		{ BOXPROTO_R_OOM, 1 },
+		{ BOXPROTO_R_CPU_HIT, 1 },
+		{ BOXPROTO_R_WALL_HIT, 1 },
+		{ BOXPROTO_R_OUTPUT_HIT, 1 },
+	};
+	uint64_t v[sizeof keys / sizeof *keys];
+	const char *s;
+	size_t i;
+
+	if (len == 0 || payload[len - 1] != '\0')
+		return -1;
+	for (i = 0; i < sizeof keys / sizeof *keys; i++) {
+		s = boxproto_kv(payload, len, keys[i].key);
+		if (s == NULL || boxproto_parse_u64(s, &v[i]) != 0 || v[i] > keys[i].max)
+			return -1;
+	}
+	/* Exactly one of: exited with a code, or killed by a signal. */
+	if ((v[0] == 1) == (v[2] != 0) || (v[0] == 0 && v[1] != 0))
+		return -1;
+	res->exited = (int)v[0];
+	res->exit_code = (int)v[1];
+	res->signal = (int)v[2];
+	res->cpu_ms = (int64_t)v[3];
+	res->wall_ms = (int64_t)v[4];
+	res->memory_bytes = (int64_t)v[5];
+	res->oom_killed = (int)v[6];
+	res->cpu_limit_hit = (int)v[7];
+	res->wall_limit_hit = (int)v[8];
+	res->output_limit_hit = (int)v[9];
+	return 0;
+}
+
+int
+docker_file_decode(const char *payload, size_t len, struct docker_file *f)
+{
+	const char *path, *mode;
+	size_t pos = 0;
+	int m;
+
+	if (boxproto_next_field(payload, len, &pos, &path) < 0 ||
+	    boxproto_next_field(payload, len, &pos, &mode) < 0 || !boxproto_path_ok(path) ||
+	    boxproto_parse_mode(mode, &m) != 0)
+		return -1;
+	f->path = xstrdup(path);
+	f->mode = m;
+	f->len = len - pos;
+	f->data = xmemdup(payload + pos, f->len);
+	return 0;
+}
+
+struct docker_box *
+docker_box_open(const struct docker_box_spec *spec, char *errstr, size_t errstr_size)
+{
+	struct docker_box *box;
+	struct docker_cmd res;
+	char vol[64], name[128], tag[BOXPROTO_TAG_MAX + 1], *payload;
+	const char *start_args[4], *v;
+	char **args;
+	size_t len;
+	int rc;
+
+	if (docker_volume(spec, vol, sizeof vol, errstr, errstr_size) != 0)
+		return NULL;
+	if (docker_box_name(name, sizeof name, spec->submission_id, spec->role,
+	    docker_random()) != 0) {
+		util_seterr(errstr, errstr_size, "cannot name the container");
+		return NULL;
+	}
+	args = docker_create_args(spec, name, vol, errstr, errstr_size);
+	if (args == NULL)
+		return NULL;
+	rc = docker_cmd_run((const char *const *)args, NULL, 0, DOCKER_CALL_MS, &res, errstr,
+	    errstr_size);
+	docker_args_free(args);
+	if (rc != 0 || res.status != 0) {
+		if (rc == 0)
+			docker_cmd_error(&res, "docker create", errstr, errstr_size);
+		docker_cmd_free(&res);
+		/* A create that timed out may still have made it. */
+		docker_rm(name);
+		return NULL;
+	}
+	docker_cmd_free(&res);
+
+	box = xcalloc(1, sizeof *box);
+	box->name = xstrdup(name);
+	buf_init(&box->errlog);
+	buf_init(&box->frame);
+	start_args[0] = "start";
+	start_args[1] = "-ai";
+	start_args[2] = name;
+	start_args[3] = NULL;
+	if (docker_spawn(start_args, 1, &box->proc, errstr, errstr_size) != 0) {
+		box->broken = 1;
+		docker_box_close(box);
+		return NULL;
+	}
+	if (docker_box_recv(box, tag, &payload, &len, 4096, util_now_ms() + DOCKER_HELLO_MS,
+	    errstr, errstr_size) != 0) {
+		/*
+		 * An empty or damaged helper volume (a filler that died half-way):
+		 * drop it, once the container using it is gone, so that the next
+		 * try fills it again.
+		 */
+		int stale = box->errlog.data != NULL &&
+		    strstr(box->errlog.data, DOCKER_BOX_MOUNT "/scrc-box") != NULL;
+
+		docker_box_close(box);
+		if (stale) {
+			struct docker_cmd rm;
+
+			docker_volume_ok[0] = '\0';
+			docker_run_simple(DOCKER_CALL_MS, &rm, NULL, 0, "volume", "rm", "-f", vol,
+			    NULL);
+			docker_cmd_free(&rm);
+		}
+		return NULL;
+	}
+	if (strcmp(tag, "HELLO") != 0 || (v = boxproto_kv(payload, len, "version")) == NULL ||
+	    strcmp(v, "1") != 0) {
+		util_seterr(errstr, errstr_size, "box %s: unexpected greeting %s%s%.200s", name,
+		    tag, strcmp(tag, "FAIL") == 0 ? ": " : "",
+		    strcmp(tag, "FAIL") == 0 ? payload : "");
+		box->broken = 1;
+		docker_box_close(box);
+		return NULL;
+	}
+	v = boxproto_kv(payload, len, "cgroup");
+	snprintf(box->cgroup, sizeof box->cgroup, "%s", v != NULL ? v : "?");
+	log_debug("docker: box %s up (cgroup %s)", name, box->cgroup);
+	return box;
+}
+
+/* Reads a reply that is OK (0) or FAIL (-1, message in errstr). */
+static int
+docker_box_reply(struct docker_box *box, const char *what, int64_t deadline, char *errstr,
+    size_t errstr_size)
+{
+	char tag[BOXPROTO_TAG_MAX + 1], *payload;
+	size_t len;
+
+	if (docker_box_recv(box, tag, &payload, &len, 4096, deadline, errstr,
+	    errstr_size) != 0)
+		return -1;
+	if (strcmp(tag, "OK") == 0)
+		return 0;
+	if (strcmp(tag, "FAIL") == 0) {
+		util_seterr(errstr, errstr_size, "scrc-box: %s", payload);
+		return -1;
+	}
+	docker_box_broken(box, errstr, errstr_size, "%s: unexpected %s frame", what, tag);
+	return -1;
+}
+
+int
+docker_box_put(struct docker_box *box, const char *path, const void *data, size_t len,
+    int mode, char *errstr, size_t errstr_size)
+{
+	char fields[BOXPROTO_PATH_MAX + 32];
+	int64_t deadline = util_now_ms() + DOCKER_IO_MS + (int64_t)(len / 100000);
+	int n;
+
+	if (!boxproto_path_ok(path) || mode < 0 || mode > 07777) {
+		util_seterr(errstr, errstr_size, "put: invalid path \"%s\" or mode", path);
+		return -1;
+	}
+	if ((uint64_t)len > BOXPROTO_PAYLOAD_MAX - sizeof fields) {
+		util_seterr(errstr, errstr_size, "put %s: %zu bytes is too large", path, len);
+		return -1;
+	}
+	n = snprintf(fields, sizeof fields, "%s%c%o%c", path, 0, (unsigned)mode, 0);
+	if (docker_box_send(box, "PUT", fields, (size_t)n, data, len, deadline, errstr,
+	    errstr_size) != 0)
+		return -1;
+	return docker_box_reply(box, "put", deadline, errstr, errstr_size);
+}
+
+void
+docker_files_free(struct docker_files *files)
+{
+	size_t i;
+
+	if (files == NULL)
+		return;
+	for (i = 0; i < files->n; i++) {
+		free(files->v[i].path);
+		free(files->v[i].data);
+	}
+	free(files->v);
+	files->v = NULL;
+	files->n = 0;
+}
+
+int
+docker_box_fetch(struct docker_box *box, const char *base, const char *const *names,
+    int64_t max_bytes, struct docker_files *out, char *errstr, size_t errstr_size)
+{
+	char tag[BOXPROTO_TAG_MAX + 1], *payload;
+	struct docker_file f;
+	struct buf req;
+	uint64_t total = 0, count, frame_max;
+	int64_t deadline;
+	size_t i, len, cap = 0;
+
+	memset(out, 0, sizeof *out);
+	if (base == NULL || strcmp(base, ".") == 0)
+		base = "";
+	if ((base[0] != '\0' && !boxproto_path_ok(base)) || names == NULL || max_bytes < 0) {
+		util_seterr(errstr, errstr_size, "fetch: invalid base or names");
+		return -1;
+	}
+	buf_init(&req);
+	buf_printf(&req, "%lld", (long long)max_bytes);
+	buf_putc(&req, '\0');
+	buf_append(&req, base, strlen(base) + 1);
+	for (i = 0; names[i] != NULL; i++) {
+		if (!boxproto_path_ok(names[i])) {
+			util_seterr(errstr, errstr_size, "fetch: invalid name \"%s\"", names[i]);
+			buf_free(&req);
+			return -1;
+		}
+		buf_append(&req, names[i], strlen(names[i]) + 1);
+	}
+	deadline = util_now_ms() + DOCKER_IO_MS + max_bytes / 100000;
+	if (docker_box_send(box, "FETCH", req.data, req.len, NULL, 0, deadline, errstr,
+	    errstr_size) != 0) {
+		buf_free(&req);
+		return -1;
+	}
+	buf_free(&req);
+	frame_max = (uint64_t)max_bytes + BOXPROTO_PATH_MAX + 32;
+	if (frame_max > BOXPROTO_PAYLOAD_MAX)
+		frame_max = BOXPROTO_PAYLOAD_MAX;
+	for (;;) {
+		if (docker_box_recv(box, tag, &payload, &len, frame_max, deadline, errstr,
+		    errstr_size) != 0)
+			goto fail;
+		if (strcmp(tag, "FILE") == 0) {
+			if (docker_file_decode(payload, len, &f) != 0) {
+				docker_box_broken(box, errstr, errstr_size, "malformed FILE frame");
+				goto fail;
+			}
+			total += f.len;
+			if (total > (uint64_t)max_bytes) {
+				free(f.path);
+				free(f.data);
+				docker_box_broken(box, errstr, errstr_size,
+				    "fetch: more than %lld bytes sent", (long long)max_bytes);
+				goto fail;
+			}
+			if (out->n == cap) {
+				cap = cap ? cap * 2 : 8;
+				out->v = xrealloc(out->v, cap * sizeof *out->v);
+			}
+			out->v[out->n++] = f;
+		} else if (strcmp(tag, "DONE") == 0) {
+			if (boxproto_parse_u64(payload, &count) != 0 || count != out->n) {
+				docker_box_broken(box, errstr, errstr_size,
+				    "fetch: bad DONE frame");
+				goto fail;
+			}
+			return 0;
+		} else if (strcmp(tag, "FAIL") == 0) {
+			util_seterr(errstr, errstr_size, "scrc-box: %s", payload);
+			goto fail;
+		} else {
+			docker_box_broken(box, errstr, errstr_size, "fetch: unexpected %s frame",
+			    tag);
+			goto fail;
+		}
+	}
+fail:
+	docker_files_free(out);
+	return -1;
+}
+
+void
+docker_exec_result_free(struct docker_exec_result *res)
+{
+	if (res == NULL)
+		return;
+	buf_free(&res->out);
+	buf_free(&res->err);
+}
+
+int
+docker_box_exec(struct docker_box *box, const struct docker_exec *ex,
+    struct docker_exec_result *res, char *errstr, size_t errstr_size)
+{
+	char tag[BOXPROTO_TAG_MAX + 1], *payload;
+	const char *in = ex->input;
+	struct buf req;
+	struct buf *dst;
+	int64_t deadline;
+	size_t off, k, len;
+
+	memset(res, 0, sizeof *res);
+	buf_init(&res->out);
+	buf_init(&res->err);
+	buf_init(&req);
+	if (docker_exec_encode(ex, &req, errstr, errstr_size) != 0) {
+		buf_free(&req);
+		return -1;
+	}
+	deadline = util_now_ms() + DOCKER_IO_MS + (int64_t)(ex->input_len / 100000);
+	for (off = 0; off < ex->input_len; off += k) {
+		k = ex->input_len - off < DOCKER_IN_CHUNK ? ex->input_len - off : DOCKER_IN_CHUNK;
+		if (docker_box_send(box, "IN", in + off, k, NULL, 0, deadline, errstr,
+		    errstr_size) != 0)
+			goto fail;
+	}
+	if (docker_box_send(box, "EXEC", req.data, req.len, NULL, 0, deadline, errstr,
+	    errstr_size) != 0)
+		goto fail;
+	buf_free(&req);
+	/* scrc-box enforces the limits; this deadline only catches a dead box. */
+	deadline = util_now_ms() + ex->wall_ms + DOCKER_EXEC_GRACE_MS;
+	for (;;) {
+		if (docker_box_recv(box, tag, &payload, &len, BOXPROTO_CHUNK, deadline, errstr,
+		    errstr_size) != 0)
+			goto fail;
+		if (strcmp(tag, "OUT") == 0 || strcmp(tag, "ERR") == 0) {
+			dst = tag[0] == 'O' ? &res->out : &res->err;
+			if (ex->output_cap > 0 && (int64_t)(dst->len + len) > ex->output_cap) {
+				docker_box_broken(box, errstr, errstr_size,
+				    "exec: more output than the cap");
+				goto fail;
+			}
+			buf_append(dst, payload, len);
+		} else if (strcmp(tag, "RESULT") == 0) {
+			if (docker_result_decode(payload, len, res) != 0) {
+				docker_box_broken(box, errstr, errstr_size,
+				    "malformed RESULT frame");
+				goto fail;
+			}
+			return 0;
+		} else if (strcmp(tag, "FAIL") == 0) {
+			util_seterr(errstr, errstr_size, "scrc-box: %s", payload);
+			goto fail;
+		} else {
+			docker_box_broken(box, errstr, errstr_size, "exec: unexpected %s frame",
+			    tag);
+			goto fail;
+		}
+	}
+fail:
+	buf_free(&req);
+	docker_exec_result_free(res);
+	return -1;
+}
+
+void
+docker_box_close(struct docker_box *box)
+{
+	char chunk[4096];
+	struct pollfd pfd;
+	int64_t deadline;
+	ssize_t n;
+
+	if (box == NULL)
+		return;
+	if (box->proc.p != NULL && !box->broken) {
+		char err[256];
+
+		/* A clean goodbye: the box exits, the container stops, attach returns. */
+		if (docker_box_send(box, "QUIT", NULL, 0, NULL, 0, util_now_ms() + 1000, err,
+		    sizeof err) == 0) {
+			close(box->proc.in);
+			box->proc.in = -1;
+			deadline = util_now_ms() + DOCKER_CLOSE_MS;
+			while (box->proc.out >= 0 && util_now_ms() < deadline) {
+				pfd.fd = box->proc.out;
+				pfd.events = POLLIN;
+				poll(&pfd, 1, 100);
+				n = read(box->proc.out, chunk, sizeof chunk);
+				if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+					break;
+			}
+		}
+	}
+	if (box->proc.in >= 0) {
+		close(box->proc.in);
+		box->proc.in = -1;
+	}
+	docker_rm(box->name);
+	if (box->proc.p != NULL)
+		docker_reap(&box->proc, util_now_ms() + DOCKER_CLOSE_MS, NULL);
+	docker_proc_close(&box->proc);
+	buf_free(&box->errlog);
+	buf_free(&box->frame);
+	free(box->rbuf);
+	free(box->name);
+	free(box);
+}

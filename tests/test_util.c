@@ -1,0 +1,242 @@
+/*
+ * test_util.c - the duration and size parsers used by configuration and
+ * profiles, the byte buffer, and the small helpers around them. One cmocka
+ * test per table row.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "util.h"
+
+static struct CMUnitTest	*all;
+static size_t			 nall;
+
+static void
+add(const char *name, CMUnitTestFunction f, const void *state)
+{
+	all = xrealloc(all, (nall + 1) * sizeof *all);
+	memset(&all[nall], 0, sizeof *all);
+	all[nall].name = name;
+	all[nall].test_func = f;
+	all[nall].initial_state = (void *)(uintptr_t)state;
+	nall++;
+}
+
+struct parse_case {
+	const char	*in;
+	int		 rc;
+	int64_t		 out;
+};
+
+static const struct parse_case duration_cases[] = {
+	{ "500ms", 0, 500 },
+	{ "5s", 0, 5000 },
+	{ "2m30s", 0, 150000 },
+	{ "1.5s", 0, 1500 },
+	{ "1h", 0, 3600000 },
+	{ "1h2m3s4ms", 0, 3723004 },
+	{ "0", 0, 0 },
+	{ "0s", 0, 0 },
+	{ "250", 0, 250 },			/* a bare number is milliseconds */
+	{ ".5s", 0, 500 },
+	{ "1500us", 0, 2 },			/* rounded to the nearest ms */
+	{ "1400us", 0, 1 },
+	{ "1000000ns", 0, 1 },
+	{ "1\xc2\xb5s", 0, 0 },			/* µs */
+	{ "9223372036854775807", 0, INT64_MAX },
+	{ "", -1, 0 },
+	{ "5x", -1, 0 },
+	{ "-1s", -1, 0 },
+	{ "-1", -1, 0 },
+	{ "s", -1, 0 },
+	{ "ms", -1, 0 },
+	{ ".", -1, 0 },
+	{ "5", 0, 5 },
+	{ "5 s", -1, 0 },
+	{ " 5s", -1, 0 },
+	{ "5s ", -1, 0 },
+	{ "1.5.5s", -1, 0 },
+	{ "5sec", -1, 0 },
+	{ "1d", -1, 0 },
+	{ "inf", -1, 0 },
+	{ "nan", -1, 0 },
+	{ "1e400s", -1, 0 },
+	{ "99999999999999999999h", -1, 0 },
+	{ "2m-30s", -1, 0 },
+};
+
+static void
+test_duration(void **state)
+{
+	const struct parse_case *c = *state;
+	int64_t out = -12345;
+
+	assert_int_equal(util_parse_duration_ms(c->in, &out), c->rc);
+	if (c->rc == 0)
+		assert_true(out == c->out);
+	else
+		assert_true(out == -12345);	/* untouched on failure */
+}
+
+static const struct parse_case bytes_cases[] = {
+	{ "0", 0, 0 },
+	{ "1024", 0, 1024 },
+	{ "1k", 0, 1024 },
+	{ "1K", 0, 1024 },
+	{ "1KB", 0, 1024 },
+	{ "1KiB", 0, 1024 },
+	{ "64m", 0, 64 << 20 },
+	{ "64MiB", 0, 64 << 20 },
+	{ "2G", 0, 2LL << 30 },
+	{ "2GB", 0, 2LL << 30 },
+	{ "100B", 0, 100 },
+	{ "9223372036854775807", 0, INT64_MAX },
+	{ "8589934591G", 0, 8589934591LL << 30 },
+	{ "", -1, 0 },
+	{ "-1", -1, 0 },
+	{ "+1", -1, 0 },
+	{ " 1", -1, 0 },
+	{ "1 k", -1, 0 },
+	{ "1T", -1, 0 },
+	{ "1.5M", -1, 0 },
+	{ "k", -1, 0 },
+	{ "1iB", -1, 0 },
+	{ "1KiBx", -1, 0 },
+	{ "1kk", -1, 0 },
+	{ "9223372036854775808", -1, 0 },
+	{ "8589934592G", -1, 0 },
+	{ "99999999999999999999", -1, 0 },
+	{ "0x10", -1, 0 },
+};
+
+static void
+test_bytes(void **state)
+{
+	const struct parse_case *c = *state;
+	int64_t out = -12345;
+
+	assert_int_equal(util_parse_bytes(c->in, &out), c->rc);
+	if (c->rc == 0)
+		assert_true(out == c->out);
+	else
+		assert_true(out == -12345);
+}
+
+static void
+test_parse_null(void **state)
+{
+	int64_t out;
+
+	(void)state;
+	assert_int_equal(util_parse_duration_ms(NULL, &out), -1);
+	assert_int_equal(util_parse_bytes(NULL, &out), -1);
+}
+
+/* struct buf: NUL bytes, growth, printf, reset, steal, free. */
+static void
+test_buf(void **state)
+{
+	struct buf b;
+	char *p;
+	size_t len, i;
+
+	(void)state;
+	buf_init(&b);
+	assert_null(b.data);
+	assert_int_equal(b.len, 0);
+	buf_append(&b, "a\0b", 3);
+	assert_int_equal(b.len, 3);
+	assert_memory_equal(b.data, "a\0b", 4);		/* always NUL-terminated */
+	buf_putc(&b, '\0');
+	buf_puts(&b, "cd");
+	assert_int_equal(b.len, 6);
+	assert_memory_equal(b.data, "a\0b\0cd", 7);
+	buf_printf(&b, "%d-%s", 42, "x");
+	assert_int_equal(b.len, 10);
+	assert_memory_equal(b.data + 6, "42-x", 5);
+	buf_append(&b, NULL, 0);
+	assert_int_equal(b.len, 10);
+	for (i = 0; i < 100000; i++)
+		buf_putc(&b, (char)('0' + i % 10));
+	assert_int_equal(b.len, 100010);
+	assert_true(b.cap > b.len);
+	assert_int_equal(b.data[b.len], '\0');
+	assert_int_equal(b.data[100009], '9');
+	buf_reset(&b);
+	assert_int_equal(b.len, 0);
+	assert_string_equal(b.data, "");
+	buf_printf(&b, "%s", "");
+	assert_int_equal(b.len, 0);
+	buf_printf(&b, "%0500d", 7);			/* past the first allocation */
+	assert_int_equal(b.len, 500);
+	assert_int_equal(b.data[499], '7');
+	p = buf_steal(&b, &len);
+	assert_int_equal(len, 500);
+	assert_null(b.data);
+	assert_int_equal(b.len, 0);
+	free(p);
+	p = buf_steal(&b, &len);			/* empty: an empty string */
+	assert_int_equal(len, 0);
+	assert_string_equal(p, "");
+	free(p);
+	buf_puts(&b, "x");
+	buf_free(&b);
+	assert_null(b.data);
+	buf_free(&b);					/* twice is fine */
+}
+
+static void
+test_helpers(void **state)
+{
+	char err[8], *p;
+
+	(void)state;
+	p = xmemdup("a\0b", 3);
+	assert_memory_equal(p, "a\0b\0", 4);
+	free(p);
+	p = xmemdup(NULL, 0);
+	assert_string_equal(p, "");
+	free(p);
+	p = xasprintf("%s=%d", "n", 5);
+	assert_string_equal(p, "n=5");
+	free(p);
+	util_seterr(err, sizeof err, "%s", "much too long");
+	assert_string_equal(err, "much to");
+	util_seterr(NULL, 0, "ignored %d", 1);
+	{
+		char ts[32];
+
+		util_timestamp(ts, sizeof ts);
+		assert_int_equal(strlen(ts), 24);
+		assert_true(ts[4] == '-' && ts[10] == 'T' && ts[19] == '.' && ts[23] == 'Z');
+	}
+	{
+		int64_t a = util_now_ms(), b = util_now_ms();
+
+		assert_true(b >= a);
+	}
+}
+
+int
+main(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof duration_cases / sizeof duration_cases[0]; i++)
+		add(xasprintf("duration \"%s\"", duration_cases[i].in), test_duration,
+		    &duration_cases[i]);
+	for (i = 0; i < sizeof bytes_cases / sizeof bytes_cases[0]; i++)
+		add(xasprintf("bytes \"%s\"", bytes_cases[i].in), test_bytes, &bytes_cases[i]);
+	add("NULL inputs", test_parse_null, NULL);
+	add("buf", test_buf, NULL);
+	add("helpers", test_helpers, NULL);
+	return _cmocka_run_group_tests("util", all, nall, NULL, NULL);
+}

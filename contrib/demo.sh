@@ -35,6 +35,7 @@ else
 fi
 worker_log=$logdir/worker.log
 worker_pid=
+sim_pid=
 status=1
 
 say() { printf 'demo: %s\n' "$*" >&2; }
@@ -60,6 +61,10 @@ stop_worker() {
 cleanup() {
 	rc=$?
 	trap - EXIT INT TERM
+	if [ -n "$sim_pid" ] && kill -0 "$sim_pid" 2>/dev/null; then
+		kill -TERM "$sim_pid" 2>/dev/null
+		wait "$sim_pid" 2>/dev/null
+	fi
 	stop_worker
 	if [ "$rc" -ne 0 ]; then
 		if [ -s "$worker_log" ]; then
@@ -119,11 +124,16 @@ fi
 say "worker $worker_pid is up; embedded Kafka at $bootstrap"
 
 cd "$top" || exit 1
-# The simulator prints one line per result, then the verdict table.
+# The simulator prints one line per result, then the verdict table. It runs
+# in the background so that a signal to this script is handled at once
+# (bash runs traps only between foreground commands, but interrupts `wait`).
 timeout --signal=TERM --kill-after=30 "$hard_timeout" \
 	"$python" -m simulator.main --broker "$bootstrap" \
-	--wait-timeout "$result_timeout" --log "$logdir/consumer.log"
+	--wait-timeout "$result_timeout" --log "$logdir/consumer.log" &
+sim_pid=$!
+wait "$sim_pid"
 status=$?
+sim_pid=
 if [ "$status" -eq 124 ]; then
 	say "the simulator did not finish within $hard_timeout s"
 fi

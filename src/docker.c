@@ -91,6 +91,7 @@ static int	docker_reap(struct docker_proc *dp, int64_t deadline, int *timed_out)
 static void	docker_proc_close(struct docker_proc *dp);
 static int	docker_write(int fd, const void *data, size_t len, int64_t deadline);
 static void	docker_capture(struct buf *b, const char *data, size_t len, size_t max);
+static const char *docker_owner(void);
 static int	docker_run_simple(int64_t timeout_ms, struct docker_cmd *res, char *errstr,
 		    size_t errstr_size, ...);
 static void	docker_cmd_error(const struct docker_cmd *res, const char *what, char *errstr,
@@ -543,6 +544,86 @@ docker_cleanup(const char *submission_id, char *errstr, size_t errstr_size)
 	return count;
 }
 
+/*
+ * The process that owns a box: "HOST/PID" of the scrc judging it. A
+ * container whose owner on this host is gone was left by a crash.
+ */
+static const char *
+docker_owner(void)
+{
+	static char owner[300];
+
+	if (owner[0] == '\0') {
+		char host[256];
+
+		if (gethostname(host, sizeof host) != 0)
+			strcpy(host, "?");
+		host[sizeof host - 1] = '\0';
+		snprintf(owner, sizeof owner, "%s/%ld", host, (long)getpid());
+	}
+	return owner;
+}
+
+/* 1 when pid is a live scrc process on this host. */
+static int
+docker_owner_alive(long pid)
+{
+	char path[64], comm[64];
+	FILE *f;
+	int alive = 0;
+
+	if (pid <= 0)
+		return 0;
+	snprintf(path, sizeof path, "/proc/%ld/comm", pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	if (fgets(comm, sizeof comm, f) != NULL)
+		alive = strncmp(comm, "scrc", 4) == 0;
+	fclose(f);
+	return alive;
+}
+
+int
+docker_cleanup_orphans(char *errstr, size_t errstr_size)
+{
+	struct docker_cmd res;
+	char host[256], *p, *line;
+	int count = 0;
+
+	if (gethostname(host, sizeof host) != 0)
+		strcpy(host, "?");
+	host[sizeof host - 1] = '\0';
+	if (docker_run_simple(DOCKER_CALL_MS, &res, errstr, errstr_size, "ps", "-a",
+	    "--no-trunc", "--filter", "label=scrc=1", "--format",
+	    "{{.ID}} {{.Label \"" DOCKER_OWNER_LABEL "\"}}", NULL) != 0)
+		return -1;
+	if (res.status != 0) {
+		docker_cmd_error(&res, "docker ps", errstr, errstr_size);
+		docker_cmd_free(&res);
+		return -1;
+	}
+	for (p = res.out.data; p != NULL && (line = strsep(&p, "\n")) != NULL; ) {
+		char *id = line, *owner = strchr(line, ' '), *slash;
+		struct docker_cmd rm;
+
+		if (*line == '\0' || owner == NULL)
+			continue;
+		*owner++ = '\0';
+		slash = strrchr(owner, '/');
+		/* Leave other hosts' boxes and those of live judges alone. */
+		if (slash == NULL || (size_t)(slash - owner) != strlen(host) ||
+		    strncmp(owner, host, strlen(host)) != 0 ||
+		    docker_owner_alive(strtol(slash + 1, NULL, 10)))
+			continue;
+		if (docker_run_simple(DOCKER_CALL_MS, &rm, NULL, 0, "rm", "-f", id, NULL) == 0 &&
+		    rm.status == 0)
+			count++;
+		docker_cmd_free(&rm);
+	}
+	docker_cmd_free(&res);
+	return count;
+}
+
 static uint32_t
 docker_random(void)
 {
@@ -631,6 +712,8 @@ docker_create_args(const struct docker_box_spec *spec, const char *name, const c
 	v[n++] = xasprintf("scrc.submission=%s", spec->submission_id);
 	v[n++] = xstrdup("--label");
 	v[n++] = xasprintf("scrc.role=%s", spec->role);
+	v[n++] = xstrdup("--label");
+	v[n++] = xasprintf("%s=%s", DOCKER_OWNER_LABEL, docker_owner());
 	v[n++] = xstrdup("--pull");
 	v[n++] = xstrdup("never");
 	v[n++] = xstrdup("--network");

@@ -50,6 +50,16 @@ int	docker_image_exists(const char *image, char *errstr, size_t errstr_size);
  */
 int	docker_cleanup(const char *submission_id, char *errstr, size_t errstr_size);
 
+/* Label naming the judging process ("HOST/PID") of a box. */
+#define DOCKER_OWNER_LABEL	"scrc.owner"
+
+/*
+ * Removes the boxes left by judging processes of this host that are gone
+ * (killed, crashed). Boxes of live judges and of other hosts are kept.
+ * Returns how many were removed, or -1 when docker could not be asked.
+ */
+int	docker_cleanup_orphans(char *errstr, size_t errstr_size);
+
 /* How to create a box. Strings are borrowed for the call. */
 struct docker_box_spec {
 	const char		*image;

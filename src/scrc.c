@@ -7,10 +7,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "conf.h"
@@ -32,7 +34,7 @@ usage(FILE *f)
 	    "usage: scrc [OPTIONS] [worker]\n"
 	    "       scrc [OPTIONS] run FILE|-\n"
 	    "       scrc [OPTIONS] run --lang LANG SOURCE [--test IN:OUT]... [--checker C] [--json]\n"
-	    "       scrc [OPTIONS] --check-config\n"
+	    "       scrc [OPTIONS] --check-config | --cleanup\n"
 	    "\n"
 	    "worker   consume submissions from Kafka, judge them, publish results (default)\n"
 	    "run      judge one submission record (PROTOCOL.md) and print its result record\n"
@@ -44,8 +46,10 @@ usage(FILE *f)
 	fprintf(f,
 	    "  %-24s %-24s %s\n"
 	    "  %-24s %-24s %s\n"
+	    "  %-24s %-24s %s\n"
 	    "  %-24s %-24s %s\n",
 	    "--check-config", "", "validate configuration and profiles, print them, exit",
+	    "--cleanup", "", "remove containers left by judges that died, exit",
 	    "--help", "", "this text",
 	    "--version", "", "print the version");
 }
@@ -115,6 +119,46 @@ print_result(const struct result *res)
 	fputc('\n', stdout);
 	fflush(stdout);
 	free(json);
+}
+
+static char self_exe[4096];
+
+/*
+ * A judge told to stop mid-submission leaves its containers behind; a
+ * child (fork and exec are safe in a handler) waits for this process to be
+ * gone, then runs `scrc --cleanup`, which removes the boxes of dead judges.
+ */
+static void
+run_signal(int sig)
+{
+	pid_t parent = getpid();
+	char *argv[] = { self_exe, "--cleanup", NULL };
+
+	if (self_exe[0] != '\0' && fork() == 0) {
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+		while (getppid() == parent)
+			nanosleep(&ts, NULL);
+		execv(self_exe, argv);
+		_exit(127);
+	}
+	_exit(128 + sig);
+}
+
+static void
+run_signals(void)
+{
+	struct sigaction sa;
+	ssize_t n;
+
+	n = readlink("/proc/self/exe", self_exe, sizeof self_exe - 1);
+	self_exe[n > 0 ? n : 0] = '\0';
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = run_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 }
 
 /* `scrc run FILE|-`: the JSON contract. */
@@ -313,6 +357,24 @@ check_config(void)
 	return 0;
 }
 
+/* Removes containers that judges killed in an earlier life left behind. */
+static void
+cleanup_orphans(void)
+{
+	char err[1024];
+	int n;
+
+	if (docker_ping(10000, err, sizeof err) != 0) {
+		log_warn("docker does not answer (%s); submissions will wait for it", err);
+		return;
+	}
+	n = docker_cleanup_orphans(err, sizeof err);
+	if (n < 0)
+		log_warn("could not look for leftover containers: %s", err);
+	else if (n > 0)
+		log_info("removed %d container(s) left by judges that died", n);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -341,6 +403,10 @@ main(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--check-config") == 0)
 			return check_config();
+		if (strcmp(argv[i], "--cleanup") == 0) {
+			cleanup_orphans();
+			return 0;
+		}
 		if (strcmp(argv[i], "--worker-child") == 0) {
 			worker_child = 1;
 			memmove(&argv[i], &argv[i + 1], (size_t)(argc - i) * sizeof *argv);
@@ -354,9 +420,11 @@ main(int argc, char **argv)
 			fatal("worker: unexpected argument %s (see --help)", argv[2]);
 		lang_set_free(load_langs());	/* fail at start-up, not later */
 		check_box();
+		cleanup_orphans();
 		return worker_main();
 	}
 	if (strcmp(argv[1], "run") == 0) {
+		run_signals();
 		if (argc == 3 && (argv[2][0] != '-' || strcmp(argv[2], "-") == 0))
 			return run_record(argv[2], worker_child);
 		return run_files(argc - 2, argv + 2);

@@ -1,0 +1,429 @@
+#!/usr/bin/env bats
+# judge.bats - `scrc run` judges real programs through the real Docker
+# engine: one program per language profile per verdict (OK WA TL ML BF RE,
+# from bats/programs/<lang>/), the result record's fields and types, CPU
+# and wall time measurement, test-less runs, run_all_tests, the checkers,
+# record-level errors (IE), id fallback, bytes that are not text, limit
+# ceilings and the human table of `scrc run --lang`.
+#
+# Needs $SCRC (the scrc binary), $SCRC_BOX and $SCRC_LANG_DIR, as exported
+# by "make check-integration", a Docker daemon and the scrc/ images
+# ("make images"). Every failing check prints the result JSON.
+
+load helpers
+
+# The submissions of the language matrix share two tests.
+MATRIX_TESTS='[{number:1,input:"2 3\n",expected_output:"5\n"},
+	{number:2,input:"10 20\n",expected_output:"30\n"}]'
+VERDICTS="ok wa tl ml bf re"
+
+# need_env: fail unless the binaries and profiles the suite drives exist.
+need_env() {
+	if [ -z "${SCRC:-}" ] || [ ! -x "$SCRC" ]; then
+		echo "SCRC must name the built scrc binary (make check-integration sets it)" >&2
+		return 1
+	fi
+	if [ -z "${SCRC_BOX:-}" ] || [ ! -r "$SCRC_BOX" ]; then
+		echo "SCRC_BOX must name the built scrc-box helper" >&2
+		return 1
+	fi
+	export SCRC_LANG_DIR=${SCRC_LANG_DIR:-$(repo_root)/lang}
+	require_docker
+}
+
+# lang_names: the profile names, from the files in the language directory.
+lang_names() {
+	local f
+	for f in "$SCRC_LANG_DIR"/*.lang; do
+		basename "$f" .lang
+	done
+}
+
+# lang_ext LANG: the extension of the profile's source file (main.c -> c).
+lang_ext() {
+	local src
+	src=$(sed -n 's/^[[:space:]]*source[[:space:]]*=[[:space:]]*//p' \
+		"$SCRC_LANG_DIR/$1.lang")
+	echo "${src##*.}"
+}
+
+# make_sub OUT LANG SOURCEFILE ID [JQ-OBJECT]: write a submission record
+# whose source is the file's content; JQ-OBJECT (e.g. '{tests: [...]}') is
+# merged into it.
+make_sub() {
+	jq -n --rawfile src "$3" --arg lang "$2" --arg id "$4" \
+		"{id: \$id, language: \$lang, source: \$src} + (${5:-{\}})" > "$1"
+}
+
+# judge FILE: run `scrc run FILE` into FILE.out/FILE.err; fail unless it
+# exits 0 and prints exactly one line holding a JSON object.
+judge() {
+	local rc=0
+	"$SCRC" run "$1" > "$1.out" 2> "$1.err" || rc=$?
+	check_judged "$1" "$rc"
+}
+
+# check_judged FILE RC: the checks of judge, for a run made elsewhere.
+check_judged() {
+	if [ "$2" -ne 0 ]; then
+		echo "scrc run $1 exited $2; stderr:" >&2
+		head -c 2000 "$1.err" >&2
+		return 1
+	fi
+	if [ "$(wc -l < "$1.out")" -ne 1 ] || ! jq -e 'type == "object"' "$1.out" >/dev/null; then
+		echo "scrc run $1 did not print one JSON object on one line:" >&2
+		head -c 4000 "$1.out" >&2
+		return 1
+	fi
+}
+
+# expect FILE JQ [WHAT]: fail, printing the result, unless the jq
+# expression is true of FILE.out.
+expect() {
+	if ! jq -e "$2" "$1.out" >/dev/null 2>&1; then
+		echo "${3:-$1}: expected $2" >&2
+		echo "result: $(head -c 6000 "$1.out")" >&2
+		return 1
+	fi
+}
+
+# judge_parallel FILE...: judge the files two at a time, then check each.
+judge_parallel() {
+	local f
+	printf '%s\n' "$@" | xargs -P2 -I{} sh -c \
+		'rc=0; "$SCRC" run "$1" > "$1.out" 2> "$1.err" || rc=$?; echo $rc > "$1.rc"' _ {}
+	for f in "$@"; do
+		check_judged "$f" "$(cat "$f.rc")" || return 1
+	done
+}
+
+# The field list of PROTOCOL.md: compat fields and types, ext fields.
+FIELDS_OK='
+def int: type == "number" and . == floor;
+def str: type == "string";
+(.id | str) and (.status | str) and (.exit_code | int) and (.stdout | str) and
+(.stderr | str) and (.duration_ms | int and . >= 0) and (.error | str) and
+(.timestamp | str and test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[.][0-9]{3}Z$")) and
+((.timestamp | sub("[.][0-9]+Z$"; "Z") | fromdateiso8601) - now | fabs < 900) and
+(.cpu_time_ms | int and . >= 0) and (.memory_bytes | int and . >= 0) and
+(.wall_time_limit_ms | int) and (.truncated | type == "boolean") and
+(.tests | type == "array") and
+all(.tests[]; (.number | int) and (.status | str) and (.exit_code | int) and
+	(.duration_ms | int and . >= 0) and (.stdout | str) and (.stderr | str) and
+	(.input | str) and (.expected_output | str) and (.error | str) and
+	(.cpu_time_ms | int and . >= 0) and (.memory_bytes | int and . >= 0))'
+
+setup_file() {
+	need_env
+	local lang ext v mem files=()
+	MATRIX=$BATS_FILE_TMPDIR/matrix
+	mkdir -p "$MATRIX"
+	for lang in $(lang_names); do
+		ext=$(lang_ext "$lang")
+		mem=67108864
+		[ "$lang" = java ] && mem=268435456
+		for v in $VERDICTS; do
+			# A missing program is reported by its own test below.
+			[ -f "$(repo_root)/bats/programs/$lang/$v.$ext" ] || continue
+			make_sub "$MATRIX/$lang-$v.json" "$lang" \
+				"$(repo_root)/bats/programs/$lang/$v.$ext" "judge-bats-$lang-$v" \
+				"{limits: {time_limit_ms: 1000, memory_limit_bytes: $mem},
+				  tests: $MATRIX_TESTS}"
+			files+=("$MATRIX/$lang-$v.json")
+		done
+	done
+	printf '%s\n' "${files[@]}" | xargs -P2 -I{} sh -c \
+		'rc=0; "$SCRC" run "$1" > "$1.out" 2> "$1.err" || rc=$?; echo $rc > "$1.rc"' _ {}
+	export MATRIX
+}
+
+setup() {
+	need_env
+	PROG=$(repo_root)/bats/programs
+	T=$BATS_TEST_TMPDIR
+}
+
+# matrix_expect VERDICT JQ: for every language, the result of its VERDICT
+# program satisfies JQ (and the field list). Reports every language that
+# fails, not just the first.
+matrix_expect() {
+	local lang f bad=0
+	for lang in $(lang_names); do
+		f=$MATRIX/$lang-$1.json
+		if [ ! -f "$f" ]; then
+			echo "$lang: no program $1.$(lang_ext "$lang") in bats/programs/$lang" >&2
+			bad=1
+			continue
+		fi
+		check_judged "$f" "$(cat "$f.rc")" || { bad=1; continue; }
+		expect "$f" "$FIELDS_OK" "$lang/$1 (fields)" || bad=1
+		expect "$f" "$2" "$lang/$1" || bad=1
+	done
+	return $bad
+}
+
+@test "every language profile has an ok/wa/tl/ml/bf/re program" {
+	local lang ext v n=0 missing=""
+	for lang in $(lang_names); do
+		n=$((n + 1))
+		ext=$(lang_ext "$lang")
+		[ -n "$ext" ]
+		for v in $VERDICTS; do
+			[ -f "$PROG/$lang/$v.$ext" ] || missing="$missing $lang/$v.$ext"
+		done
+	done
+	[ "$n" -ge 7 ]
+	[ -z "$missing" ] || { echo "missing programs:$missing" >&2; return 1; }
+}
+
+@test "matrix OK: both tests pass, outputs and fields as in PROTOCOL.md" {
+	matrix_expect ok '
+		.status == "OK" and .error == "" and .exit_code == 0 and
+		.stdout == "30\n" and .id == (input_filename | split("/")[-1] | "judge-bats-" +
+			rtrimstr(".json.out")) and
+		([.tests[].status] == ["OK", "OK"]) and
+		([.tests[].number] == [1, 2]) and
+		.tests[0].stdout == "5\n" and .tests[1].stdout == "30\n" and
+		.tests[0].input == "2 3\n" and .tests[0].expected_output == "5\n" and
+		.tests[1].input == "10 20\n" and .tests[1].expected_output == "30\n" and
+		all(.tests[]; .exit_code == 0 and .error == "" and .cpu_time_ms < 1000 and
+			.memory_bytes > 0) and
+		.duration_ms == ([.tests[].duration_ms] | add) and
+		.memory_bytes == ([.tests[].memory_bytes] | max) and
+		.cpu_time_ms == ([.tests[].cpu_time_ms] | max) and
+		.wall_time_limit_ms == 3000 and .truncated == false'
+}
+
+@test "matrix WA: first test WA, the second not run (-)" {
+	matrix_expect wa '
+		.status == "WA" and ([.tests[].status] == ["WA", "-"]) and
+		.tests[0].exit_code == 0 and .tests[0].stdout != "5\n" and
+		.tests[0].stdout != "" and .stdout == .tests[0].stdout and
+		.tests[1].stdout == "" and .tests[1].duration_ms == 0 and
+		.tests[1].input == "10 20\n" and .tests[1].expected_output == "30\n"'
+}
+
+@test "matrix TL: stopped at the CPU limit, within the wall limit" {
+	matrix_expect tl '
+		.status == "TL" and ([.tests[].status] == ["TL", "-"]) and
+		.tests[0].cpu_time_ms >= 1000 and .tests[0].duration_ms <= 3300 and
+		(.tests[0].error | test("time limit"))'
+}
+
+@test "matrix ML: memory limit exceeded" {
+	matrix_expect ml '
+		.status == "ML" and ([.tests[].status] == ["ML", "-"]) and
+		(.tests[0].error | test("memory")) and .tests[0].duration_ms < 3000'
+}
+
+@test "matrix BF: the compiler's diagnostics, no test run" {
+	matrix_expect bf '
+		.status == "BF" and .tests == [] and .exit_code != 0 and .error != "" and
+		(.stdout + .stderr | length) > 20'
+	# The diagnostics name the file and the fault, per language.
+	expect "$MATRIX/c-bf.json" '.stderr | test("main[.]c:1:.*undeclared_variable")'
+	expect "$MATRIX/cpp-bf.json" '.stderr | test("no_such_thing")'
+	expect "$MATRIX/python-bf.json" '.stdout + .stderr | test("SyntaxError")'
+	expect "$MATRIX/java-bf.json" '.stdout + .stderr | test("Main[.]java:3: error")'
+	expect "$MATRIX/go-bf.json" '.stdout + .stderr | test("main[.]go:")'
+}
+
+@test "matrix RE: runtime error, non-zero exit or signal" {
+	matrix_expect re '
+		.status == "RE" and ([.tests[].status] == ["RE", "-"]) and
+		.tests[0].exit_code != 0 and .exit_code == .tests[0].exit_code and
+		(.tests[0].error | test("exit code|signal"))'
+	# A null dereference is SIGSEGV: 128 + 11.
+	expect "$MATRIX/c-re.json" '.tests[0].exit_code == 139 and
+		(.tests[0].error | test("signal 11"))'
+	expect "$MATRIX/python-re.json" '.stderr | test("ZeroDivisionError")'
+}
+
+@test "a calibrated 400 ms CPU burner reports cpu_time_ms within 15% of 400" {
+	make_sub "$T/cpu.json" c "$PROG/c/cpu400.c" cpu400 '{limits: {time_limit_ms: 1000}}'
+	judge "$T/cpu.json"
+	expect "$T/cpu.json" "$FIELDS_OK"
+	expect "$T/cpu.json" '.status == "OK" and .stdout == "done\n" and .tests == [] and
+		.cpu_time_ms >= 340 and .cpu_time_ms <= 460 and
+		.duration_ms >= .cpu_time_ms - 20'
+}
+
+@test "a sleeping program is TL by the wall limit: default 2*time+1000, and explicit" {
+	make_sub "$T/sleep.json" c "$PROG/c/sleep10.c" sleep-default \
+		'{limits: {time_limit_ms: 1000}}'
+	make_sub "$T/sleepw.json" c "$PROG/c/sleep10.c" sleep-explicit \
+		'{limits: {time_limit_ms: 1000, wall_time_limit_ms: 1500}}'
+	judge_parallel "$T/sleep.json" "$T/sleepw.json"
+	expect "$T/sleep.json" '.status == "TL" and .wall_time_limit_ms == 3000 and
+		.duration_ms >= 2950 and .duration_ms <= 3600 and .cpu_time_ms < 200 and
+		(.error | test("wall"))'
+	expect "$T/sleepw.json" '.status == "TL" and .wall_time_limit_ms == 1500 and
+		.duration_ms >= 1450 and .duration_ms <= 2100 and .cpu_time_ms < 200'
+}
+
+@test "without tests: one run, the top-level fields are that run's" {
+	make_sub "$T/nt.json" c "$PROG/c/noinput.c" notests
+	judge "$T/nt.json"
+	expect "$T/nt.json" "$FIELDS_OK"
+	expect "$T/nt.json" '.status == "RE" and .tests == [] and .exit_code == 3 and
+		.stdout == "to stdout\n" and .stderr == "to stderr\n" and
+		(.error | test("exit code 3")) and .memory_bytes > 0 and .id == "notests"'
+}
+
+@test "run_all_tests: false stops at the first failure, true runs every test" {
+	local tests='[{input:"1 1\n",expected_output:"2\n"},{input:"2 2\n",expected_output:"5\n"},
+		{input:"3 3\n",expected_output:"6\n"},{input:"4 4\n",expected_output:"9\n"}]'
+	make_sub "$T/stop.json" c "$PROG/c/ok.c" stop "{tests: $tests}"
+	make_sub "$T/all.json" c "$PROG/c/ok.c" all "{tests: $tests, run_all_tests: true}"
+	judge_parallel "$T/stop.json" "$T/all.json"
+	expect "$T/stop.json" '.status == "WA" and
+		[.tests[].status] == ["OK", "WA", "-", "-"] and
+		[.tests[].number] == [1, 2, 3, 4] and .tests[3].stdout == "" and
+		.stdout == "4\n"'
+	expect "$T/all.json" '.status == "WA" and
+		[.tests[].status] == ["OK", "WA", "OK", "WA"] and
+		[.tests[].stdout] == ["2\n", "4\n", "6\n", "8\n"] and .stdout == "8\n" and
+		.duration_ms == ([.tests[].duration_ms] | add)'
+}
+
+@test "checkers: exact, lines, tokens, float:1e-6" {
+	# The program copies stdin to stdout: input is what it prints.
+	make_sub "$T/exact.json" c "$PROG/c/cat.c" exact '{run_all_tests: true, tests: [
+		{input: "5\n", expected_output: "5\n"},
+		{input: "5 \n", expected_output: "5\n"},
+		{input: "5", expected_output: "5\n"},
+		{input: "5\n\n", expected_output: "5\n"}]}'
+	make_sub "$T/lines.json" c "$PROG/c/cat.c" lines '{checker: "lines",
+		run_all_tests: true, tests: [
+		{input: "5  \n6\t\n\n\n", expected_output: "5\n6\n"},
+		{input: "5\n6", expected_output: "5\n6\n"},
+		{input: "5\n7\n", expected_output: "5\n6\n"},
+		{input: " 5\n6\n", expected_output: "5\n6\n"},
+		{input: "5\n\n6\n", expected_output: "5\n6\n"}]}'
+	make_sub "$T/tokens.json" c "$PROG/c/cat.c" tokens '{checker: "tokens",
+		run_all_tests: true, tests: [
+		{input: "1   2\n\n3\n", expected_output: "1 2 3"},
+		{input: "1 2\n", expected_output: "1 2 3\n"},
+		{input: "1 23\n", expected_output: "1 2 3\n"}]}'
+	make_sub "$T/float.json" c "$PROG/c/cat.c" float '{checker: "float:1e-6",
+		run_all_tests: true, tests: [
+		{input: "1.0000001\n", expected_output: "1.0\n"},
+		{input: "1.1\n", expected_output: "1.0\n"},
+		{input: "x 2.0000000001 y\n", expected_output: "x 2 y\n"},
+		{input: "x 2 z\n", expected_output: "x 2 y\n"},
+		{input: "1000000.5\n", expected_output: "1000000.0\n"}]}'
+	judge_parallel "$T/exact.json" "$T/lines.json" "$T/tokens.json" "$T/float.json"
+	expect "$T/exact.json" '[.tests[].status] == ["OK", "WA", "WA", "WA"] and .status == "WA"'
+	expect "$T/lines.json" '[.tests[].status] == ["OK", "OK", "WA", "WA", "WA"]'
+	expect "$T/tokens.json" '[.tests[].status] == ["OK", "WA", "WA"]'
+	# 1000000.5 vs 1000000.0: relative difference 5e-7 is within 1e-6.
+	expect "$T/float.json" '[.tests[].status] == ["OK", "WA", "OK", "WA", "OK"]'
+}
+
+@test "bad records are answered IE with a clear error, exit 0" {
+	local i=0 rec want
+	while IFS='|' read -r rec want; do
+		i=$((i + 1))
+		printf '%s' "$rec" > "$T/bad$i.json"
+		judge "$T/bad$i.json"
+		expect "$T/bad$i.json" "$FIELDS_OK" "record $rec"
+		expect "$T/bad$i.json" ".status == \"IE\" and .tests == [] and
+			(.error | ascii_downcase | test(\"$want\"))" "record $rec"
+	done <<'EOF'
+this is not json|json
+{"id": "x", "language": "c", "source": |json
+[1, 2, 3]|object
+"just a string"|object
+{"id": "nosrc", "language": "c"}|source
+{"id": "empty", "language": "c", "source": ""}|source
+{"id": "lang", "language": "cobol", "source": "x"}|language.*cobol
+{"id": "neg", "language": "c", "source": "x", "limits": {"time_limit_ms": -1}}|time_limit_ms
+{"id": "negm", "language": "c", "source": "x", "limits": {"memory_limit_bytes": -5}}|memory_limit_bytes
+{"id": "negw", "language": "c", "source": "x", "limits": {"wall_time_limit_ms": -5}}|wall_time_limit_ms
+{"id": "t1", "language": "c", "source": 42}|source
+{"id": "t2", "language": "c", "source": "x", "limits": {"time_limit_ms": "1000"}}|time_limit_ms
+{"id": "t3", "language": "c", "source": "x", "tests": {"input": ""}}|tests
+{"id": "t4", "language": "c", "source": "x", "tests": [{"input": 5}]}|input
+{"id": "t5", "language": "c", "source": "x", "run_all_tests": "yes"}|run_all_tests
+{"id": "t6", "language": "c", "source": "x", "limits": []}|limits
+{"id": "t7", "language": ["c"], "source": "x"}|language
+{"id": "t8", "language": "c", "source": "x", "checker": "fuzzy"}|checker
+EOF
+	# A record with a readable id keeps it in its IE answer.
+	expect "$T/bad5.json" '.id == "nosrc"'
+	expect "$T/bad7.json" '.id == "lang"'
+}
+
+@test "a record without id is answered under SCRC_FALLBACK_ID, else the file name" {
+	printf '%s' '{"language": "python", "source": "print(6 * 7)"}' > "$T/noid.json"
+	SCRC_FALLBACK_ID=fallback-17 "$SCRC" run "$T/noid.json" > "$T/a.json.out"
+	expect "$T/a.json" '.id == "fallback-17" and .status == "OK" and .stdout == "42\n"'
+	(unset SCRC_FALLBACK_ID; "$SCRC" run "$T/noid.json") > "$T/b.json.out"
+	expect "$T/b.json" ".id == \"$T/noid.json\" and .status == \"OK\""
+	# The fallback also names records that cannot be parsed at all.
+	printf 'garbage' | SCRC_FALLBACK_ID=fallback-18 "$SCRC" run - > "$T/c.json.out"
+	expect "$T/c.json" '.id == "fallback-18" and .status == "IE"'
+	# An id in the record wins over the fallback.
+	printf '%s' '{"id": "mine", "language": "py", "source": "print(1)"}' |
+		SCRC_FALLBACK_ID=other "$SCRC" run - > "$T/d.json.out"
+	expect "$T/d.json" '.id == "mine" and .status == "OK"'
+}
+
+@test "NUL bytes in stdin and invalid UTF-8 in the output still give valid JSON" {
+	make_sub "$T/nul.json" c "$PROG/c/cat.c" nul \
+		'{tests: [{input: "a\u0000b\u0001\u001b[0m\n", expected_output: "a\u0000b\u0001\u001b[0m\n"}]}'
+	# Invalid UTF-8 can only come from the program: the python source
+	# writes raw bytes.
+	printf '%s\n' 'import sys' \
+		'sys.stdout.buffer.write(b"ok\xff\xfe\xc3\x28\xed\xa0\x80\x00\x07end\n")' \
+		'sys.stderr.buffer.write(b"\x80\x80\xf0\x28\x8c\x28\n")' > "$T/bytes.py"
+	make_sub "$T/bytes.json" python "$T/bytes.py" bytes
+	judge_parallel "$T/nul.json" "$T/bytes.json"
+	expect "$T/nul.json" '.status == "OK" and .tests[0].stdout == "a\u0000b\u0001\u001b[0m\n" and
+		.stdout == .tests[0].input'
+	expect "$T/bytes.json" '.status == "OK" and (.stdout | startswith("ok")) and
+		(.stdout | endswith("end\n")) and (.stdout | contains("\u0000\u0007")) and
+		(.stderr | length) > 0'
+	# Strict parsers accept both records (no raw invalid UTF-8 inside).
+	"$PYTHON" -c '
+import json, sys
+for p in sys.argv[1:]:
+    json.loads(open(p, "rb").read().decode("utf-8", errors="strict"))
+' "$T/nul.json.out" "$T/bytes.json.out"
+}
+
+@test "huge limits are clamped by the server ceilings" {
+	make_sub "$T/huge.json" c "$PROG/c/cpu400.c" huge \
+		'{limits: {time_limit_ms: 1000000000000, memory_limit_bytes: 1000000000000000}}'
+	make_sub "$T/hugew.json" c "$PROG/c/cpu400.c" hugew \
+		'{limits: {time_limit_ms: 1000000000000, wall_time_limit_ms: 1000000000000}}'
+	# Explicit ceilings make the expected values exact.
+	SCRC_MAX_TIME_LIMIT=2s SCRC_MAX_WALL_LIMIT=4s judge_parallel "$T/huge.json" "$T/hugew.json"
+	expect "$T/huge.json" '.status == "OK" and .stdout == "done\n" and
+		.wall_time_limit_ms == 4000'
+	expect "$T/hugew.json" '.status == "OK" and .wall_time_limit_ms == 4000'
+	SCRC_MAX_TIME_LIMIT=1s SCRC_MAX_WALL_LIMIT=1m judge "$T/huge.json"
+	expect "$T/huge.json" '.status == "OK" and .wall_time_limit_ms == 3000'
+	# The default ceilings: the wall limit stays at most a minute.
+	judge "$T/hugew.json"
+	expect "$T/hugew.json" '.status == "OK" and .wall_time_limit_ms <= 60000 and
+		.wall_time_limit_ms > 0'
+}
+
+@test "scrc run --lang c SOURCE --test IN:OUT prints a table" {
+	printf '2 3\n' > "$T/in1"
+	printf '5\n' > "$T/out1"
+	printf '4 4\n' > "$T/in2"
+	printf '9\n' > "$T/out2"
+	run "$SCRC" run --lang c "$PROG/c/ok.c" --test "$T/in1:$T/out1"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *status* ]]
+	[[ "$output" =~ (^|$'\n')1\ +OK ]]
+	[[ "$output" =~ (^|$'\n')all\ +OK ]]
+	run "$SCRC" run --lang c "$PROG/c/ok.c" --test "$T/in1:$T/out1" --test "$T/in2:$T/out2"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ (^|$'\n')2\ +WA ]]
+	[[ "$output" =~ (^|$'\n')all\ +WA ]]
+}

@@ -4,10 +4,11 @@
   gen N [--lang L] [--prefix P] [--kind ok|sleep|bad]   print N submission records (JSON lines)
   produce TOPIC [--key-mode id|none|KEY] [--partition N] < records
                           produce one record per stdin line (the line is the value)
-  collect TOPIC --count N [--timeout S] [--out FILE]
+  collect TOPIC --count N [--timeout S] [--out FILE] [--all]
                           read TOPIC from the beginning until N distinct result ids
-                          were seen; print every result record (JSON, "_key" added);
-                          exit 1 on timeout
+                          were seen (--all: to the end of every partition); print
+                          every result record (JSON, "_key" and "_ts" added);
+                          exit 1 when fewer than N ids came before the timeout
   committed TOPIC GROUP   print "partition committed end" lines; exit 1 unless every
                           partition's committed offset equals its end offset
   latency SUBTOPIC RESTOPIC
@@ -149,6 +150,9 @@ def cmd_collect(args):
     count = int(opt(args, "--count", "1"))
     timeout = float(opt(args, "--timeout", "60"))
     out = opt(args, "--out")
+    read_to_end = "--all" in args
+    if read_to_end:
+        args.remove("--all")
     topic = args[0]
     seen = set()
 
@@ -159,7 +163,10 @@ def cmd_collect(args):
         except (ValueError, KeyError, TypeError):
             seen.add(("bad", len(recs)))
         return len(seen) >= count
-    recs = read_all(topic, stop, timeout)
+    recs = read_all(topic, None if read_to_end else stop, timeout)
+    if read_to_end:
+        for i in range(len(recs)):
+            stop(recs[:i + 1])
     lines = []
     for key, value, ts in recs:
         try:

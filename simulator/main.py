@@ -169,13 +169,17 @@ def run(cfg, out=sys.stdout, err=sys.stderr):
         # Wait for the rest; the timeout restarts whenever an awaited result arrives.
         timed_out = False
         while not state.tracker.complete():
+            if _STOP["requested"]:
+                print("simulator: interrupted", file=err, flush=True)
+                timed_out = True
+                break
             if time.monotonic() - state.last_progress > cfg.wait_timeout:
                 timed_out = True
                 break
             consumer.poll(poll_s, state.on_message)
         # A short grace period catches duplicates already on their way.
         grace = time.monotonic() + min(1.0, poll_s * 2)
-        while time.monotonic() < grace:
+        while time.monotonic() < grace and not _STOP["requested"]:
             consumer.poll(0.1, state.on_message)
     except KeyboardInterrupt:
         timed_out = True

@@ -52,7 +52,7 @@ static const struct conf_entry conf_table[] = {
 	{ "SCRIPT_EXPECTED", "script-expected", CONF_INT, OFF(script_expected), "0", 0,
 	  INT64_MAX, "exit 0 after answering this many submissions (0 = forever)" },
 	{ "SCRC_MAX_MESSAGE_BYTES", "max-message-bytes", CONF_BYTES, OFF(max_message_bytes),
-	  "1000000", 4096, 1000000000, "largest result record produced" },
+	  "1000000", 16384, 1000000000, "largest result record produced" },
 	{ NULL, "embedded-kafka", CONF_BOOL, OFF(embedded_kafka), "0", 0, 1,
 	  "run on librdkafka's in-process mock cluster (quick start only)" },
 	{ "RUNNER_TIME_LIMIT", "time-limit", CONF_DURATION, OFF(default_time_ms), "2s", 1,

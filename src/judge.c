@@ -369,18 +369,20 @@ judge_submission(const struct lang_set *langs, const struct request *req,
 
 	/*
 	 * The container gets the program's limit plus what else lives in its
-	 * memory cgroup: the runtime's declared overhead, the tmpfs holding the
-	 * artifacts and the test input, and scrc-box itself. The program's own
-	 * peak is held to limit + overhead by the verdict, not by this number.
+	 * memory cgroup: the runtime's declared overhead, the two tmpfs areas
+	 * (work dir, holding the artifacts and test input, and /tmp: files
+	 * written there are charged as memory), and scrc-box itself. So writing
+	 * files never turns into ML; the program's own peak is held to
+	 * limit + overhead by the verdict, not by this number.
 	 */
 	memset(&spec, 0, sizeof spec);
 	spec.image = lp->run_image;
 	spec.submission_id = req->id;
 	spec.role = "run";
 	spec.workdir = lp->workdir;
-	spec.memory_bytes = lim.memory_bytes + lp->memory_overhead_bytes + artifacts +
-	    max_input + JUDGE_BOX_HEADROOM;
 	spec.workdir_bytes = conf.workdir_bytes + artifacts + max_input;
+	spec.memory_bytes = lim.memory_bytes + lp->memory_overhead_bytes +
+	    2 * spec.workdir_bytes + JUDGE_BOX_HEADROOM;
 	spec.pids_limit = lp->pids_limit > 0 ? lp->pids_limit : conf.pids_limit;
 	spec.box_path = conf.box_path;
 

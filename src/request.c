@@ -220,6 +220,11 @@ request_parse(const char *json, size_t len, const char *fallback_id, struct requ
 		} else if (strlen(s) != slen) {
 			util_seterr(errstr, errstr_size, "\"id\" must not contain NUL bytes");
 			rc = -1;
+		} else if (slen > REQUEST_MAX_ID) {
+			/* Answered under the fallback id: a cut id would match nothing. */
+			util_seterr(errstr, errstr_size, "\"id\" is longer than %d bytes",
+			    REQUEST_MAX_ID);
+			rc = -1;
 		} else if (slen > 0) {
 			req->id = s;
 			s = NULL;

@@ -8,6 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Longest id accepted; results echo ids whole, so they must stay small. */
+#define REQUEST_MAX_ID	1024
+
 struct request_test {
 	int	 number;	/* 1-based; defaults to position */
 	char	*input;		/* owned; may contain NUL bytes */

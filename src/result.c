@@ -24,7 +24,7 @@
 #include "json.h"
 #include "result.h"
 
-#define RESULT_ID_BUDGET	512	/* escaped bytes of "id" kept */
+#define RESULT_ID_BUDGET	8192	/* escaped bytes of "id" kept: a 1 KiB id, all escaped */
 #define RESULT_WORKER_BUDGET	128
 #define RESULT_ERROR_BUDGET	2048	/* top-level "error" */
 #define RESULT_TEST_ERROR_BUDGET 512	/* per-test "error" */

@@ -79,7 +79,7 @@ void	result_free(struct result *r);
 void	result_aggregate(struct result *r);
 
 /* The smallest max_bytes for which result_to_json guarantees a fit. */
-#define RESULT_MIN_RECORD	4096
+#define RESULT_MIN_RECORD	16384
 
 /*
  * Encodes the result as one JSON object (no trailing newline), stamping the

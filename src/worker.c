@@ -171,12 +171,21 @@ worker_on_signal(int signo)
 /*
  * Runs in the child between fork and exec: its own process group (a ^C on
  * the worker's terminal must not reach the judges; the worker decides), a
- * SIGTERM if the worker dies, and default SIGPIPE again.
+ * SIGTERM if the worker dies, default SIGPIPE again, only fds 0-2 open, and
+ * no blocked signals:
+ * libpipeline forks with SIGCHLD blocked and leaves it so in the child,
+ * where it would starve the judge's own libpipeline SIGCHLD handler.
  */
 static void
 worker_child_setup(void *data)
 {
+	sigset_t none;
+
 	(void)data;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* librdkafka's internal pipes are not close-on-exec. */
+	close_range(3, ~0U, 0);
 	setpgid(0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	signal(SIGPIPE, SIG_DFL);

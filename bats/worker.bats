@@ -1,0 +1,316 @@
+#!/usr/bin/env bats
+# worker.bats - the Kafka worker daemon (`scrc worker`) against the real
+# broker (contrib/kafka/kafka.sh) and the real Docker engine, with the real
+# judge (`scrc run --worker-child`). Every test uses its own topics and
+# consumer group. Bulk tests use Python submissions: the fastest to judge.
+
+load helpers
+
+setup() {
+	require_kafka
+	require_docker
+	SCRC=${SCRC:-$(repo_root)/scrc}
+	[ -x "$SCRC" ] || { echo "no scrc binary at $SCRC (set SCRC)" >&2; return 1; }
+	KT="$PYTHON $(repo_root)/bats/kafka_tool.py"
+	T=$(unique_topic)
+	R=$T-results
+	G=$T-group
+	W=$BATS_TEST_TMPDIR
+	WORKER_PIDS=()
+}
+
+teardown() {
+	local pid
+	for pid in "${WORKER_PIDS[@]}"; do
+		kill -KILL "$pid" 2>/dev/null || true
+	done
+}
+
+# start_worker NAME [VAR=VALUE...]: runs `scrc worker` in the background on
+# this test's topics; its stderr goes to $W/NAME.log, its pid to WORKER_PID.
+start_worker() {
+	local name=$1
+	shift
+	env KAFKA_BROKERS="$KAFKA_BROKERS" KAFKA_TOPIC="$T" KAFKA_RESULTS_TOPIC="$R" \
+		KAFKA_GROUP_ID="$G" SCRC_WORKER_NAME="$name" SCRC_STATS_INTERVAL=10s "$@" \
+		"$SCRC" worker >"$W/$name.out" 2>"$W/$name.log" &
+	WORKER_PID=$!
+	WORKER_PIDS+=("$WORKER_PID")
+}
+
+# wait_exit PID SECONDS: waits for the worker to exit; prints its status.
+# Fails when it is still running after SECONDS.
+wait_exit() {
+	local pid=$1 i
+	for ((i = 0; i < $2 * 10; i++)); do
+		if ! kill -0 "$pid" 2>/dev/null; then
+			wait "$pid"
+			return $?
+		fi
+		sleep 0.1
+	done
+	echo "worker $pid still running after $2 s" >&2
+	return 255
+}
+
+# wait_judged LOG N SECONDS: waits until LOG has N "judged" lines.
+wait_judged() {
+	local i
+	for ((i = 0; i < $3 * 10; i++)); do
+		[ "$(grep -c 'judged id=' "$1" 2>/dev/null)" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	echo "$1: fewer than $2 judged after $3 s" >&2
+	return 1
+}
+
+# results_check FILE PYTHON-CODE: runs the code with `res` = list of result
+# records (dicts) and `ids` = Counter of their ids; an AssertionError fails.
+results_check() {
+	$PYTHON - "$1" "$2" <<'EOF'
+import collections, json, sys
+res = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+ids = collections.Counter(r.get("id") for r in res)
+try:
+    exec(sys.argv[2])
+except AssertionError as e:
+    sys.exit("check failed: %s\n%s" % (e, "\n".join(json.dumps(r)[:300] for r in res[:20])))
+EOF
+}
+
+# broker_restart: stops the broker and starts it again on the same data
+# (kafka.sh stop would delete the data, so the broker process is restarted
+# here with its own command line).
+broker_restart() {
+	local state pid cmd i
+	state=${SCRC_KAFKA_HOME:-/var/cache/scrc-kafka}/run/${KAFKA_BROKERS##*:}
+	pid=$(cat "$state/pid") || { echo "no broker pid in $state" >&2; return 1; }
+	mapfile -d '' cmd < "/proc/$pid/cmdline" || return 1
+	kill -TERM "$pid"
+	for ((i = 0; i < 600; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$pid" 2>/dev/null && { echo "broker $pid did not stop" >&2; return 1; }
+	echo "broker stopped" >&3
+	sleep "${1:-5}"
+	setsid nohup "${cmd[@]}" >>"$W/broker-restart.log" 2>&1 </dev/null &
+	echo $! > "$state/pid"
+	for ((i = 0; i < 600; i++)); do
+		kcat -b "$KAFKA_BROKERS" -L -m 3 >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	echo "broker did not come back" >&2
+	return 1
+}
+
+@test "worker: round trip for every language, id fallbacks, SCRIPT_EXPECTED exits 0" {
+	create_topic "$T" 1
+	create_topic "$R" 1
+	for lang in python c cpp go java javascript; do
+		$KT gen 1 --lang "$lang" --prefix "rt-$lang"
+	done | $KT produce "$T"
+	# No id: the key is the id; no id and no key: topic:partition:offset.
+	echo '{"language":"python","source":"print(input())","tests":[{"input":"k\n","expected_output":"k\n"}]}' |
+		$KT produce "$T" --key-mode the-key
+	echo '{"language":"python","source":"print(1)"}' | $KT produce "$T" --key-mode none
+
+	start_worker w1 RUNNER_MAX_PARALLEL=2 SCRIPT_EXPECTED=8
+	run wait_exit "$WORKER_PID" 240
+	[ "$status" -eq 0 ] || { cat "$W/w1.log"; false; }
+	$KT collect "$R" --count 8 --all --timeout 30 >"$W/res.jsonl"
+	results_check "$W/res.jsonl" '
+assert len(res) == 8, len(res)
+for lang in ["python", "c", "cpp", "go", "java", "javascript"]:
+    r = [x for x in res if x["id"] == "rt-%s-0" % lang]
+    assert len(r) == 1, lang
+    r = r[0]
+    assert r["status"] == "OK", r
+    assert r["_key"] == r["id"]
+    for f in ["id", "status", "exit_code", "stdout", "stderr", "duration_ms", "error",
+              "timestamp", "tests"]:
+        assert f in r, f
+    assert r["stdout"] == "1\n" and r["exit_code"] == 0 and r["error"] == ""
+    t = r["tests"][0]
+    for f in ["number", "status", "exit_code", "duration_ms", "stdout", "stderr", "input",
+              "expected_output", "error"]:
+        assert f in t, f
+    assert t["number"] == 1 and t["status"] == "OK" and t["input"] == "0 1\n"
+    assert r["worker"] == "w1", r.get("worker")
+k = [x for x in res if x["id"] == "the-key"]
+assert len(k) == 1 and k[0]["status"] == "OK" and k[0]["_key"] == "the-key", k
+tpo = [x for x in res if x["id"].endswith(":0:7")]
+assert len(tpo) == 1 and tpo[0]["status"] == "OK", [x["id"] for x in res]
+'
+	grep -q "\"$T:0:7\"" "$W/res.jsonl"
+	grep -q 'answered SCRIPT_EXPECTED=8' "$W/w1.log"
+	run $KT committed "$T" "$G"
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+}
+
+@test "worker: bad records answer IE and the worker lives on; done exits 0 and is committed" {
+	create_topic "$T" 1
+	create_topic "$R" 1
+	{
+		echo 'this is not json'
+		echo '{"id":"bad-nosrc","language":"python"}'
+		echo '{"id":"bad-lang","language":"cobol-99","source":"x"}'
+		echo '{"id":"bad-limits","language":"python","source":"print(1)","limits":{"time_limit_ms":-5}}'
+		echo '[1,2,3]'
+		$KT gen 2 --prefix good
+		echo '{"type":"done"}'
+		$KT gen 1 --prefix after-done
+	} | $KT produce "$T" --key-mode none
+	start_worker w1 RUNNER_MAX_PARALLEL=2
+	run wait_exit "$WORKER_PID" 120
+	[ "$status" -eq 0 ] || { cat "$W/w1.log"; false; }
+	grep -q '`done` record' "$W/w1.log"
+	$KT collect "$R" --count 7 --all --timeout 30 >"$W/res.jsonl"
+	results_check "$W/res.jsonl" '
+assert len(res) == 7, len(res)
+by = {r["id"]: r for r in res}
+for i in ["bad-nosrc", "bad-lang", "bad-limits"]:
+    assert by[i]["status"] == "IE" and by[i]["error"], by[i]
+ie = [r for r in res if r["status"] == "IE"]
+assert len(ie) == 5, len(ie)
+assert all(r["error"] for r in ie)
+assert by["good-0"]["status"] == "OK" and by["good-1"]["status"] == "OK"
+assert "after-done-0" not in by
+'
+	# Everything up to and including `done` is committed; the record after
+	# it is left for the next worker.
+	run $KT committed "$T" "$G"
+	[ "$status" -eq 1 ]
+	[ "$output" = "0 8 9" ]
+}
+
+@test "worker: 200 submissions at RUNNER_MAX_PARALLEL=4 are each answered exactly once" {
+	create_topic "$T" 4
+	create_topic "$R" 1
+	$KT gen 200 --prefix bulk | $KT produce "$T"
+	start_worker w1 RUNNER_MAX_PARALLEL=4 SCRIPT_EXPECTED=200
+	run wait_exit "$WORKER_PID" 300
+	[ "$status" -eq 0 ] || { tail -n 30 "$W/w1.log"; false; }
+	$KT collect "$R" --count 200 --all --timeout 60 >"$W/res.jsonl"
+	results_check "$W/res.jsonl" '
+assert len(ids) == 200, len(ids)
+assert set(ids.values()) == {1}, [i for i, n in ids.items() if n != 1]
+assert all(i == "bulk-%d" % n for n, i in enumerate(sorted(ids, key=lambda s: int(s[5:]))))
+bad = [r for r in res if r["status"] != "OK"]
+assert not bad, bad[:3]
+'
+	run $KT committed "$T" "$G"
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	# At most 4 judges ran at once: the log never shows more.
+	! grep -E 'running=([5-9]|[1-9][0-9])' "$W/w1.log"
+	$KT latency "$T" "$R" >&3
+}
+
+@test "worker: kill -9 mid-batch, restart: every id answered, offsets cover the topic" {
+	create_topic "$T" 1
+	create_topic "$R" 1
+	{ $KT gen 30 --prefix k9; echo '{"type":"done"}'; } | $KT produce "$T" --key-mode none
+	start_worker w1 RUNNER_MAX_PARALLEL=3
+	wait_judged "$W/w1.log" 8 120
+	kill -KILL "$WORKER_PID"
+	wait "$WORKER_PID" || true
+	start_worker w2 RUNNER_MAX_PARALLEL=3
+	run wait_exit "$WORKER_PID" 180
+	[ "$status" -eq 0 ] || { tail -n 30 "$W/w2.log"; false; }
+	$KT collect "$R" --count 30 --all --timeout 30 >"$W/res.jsonl"
+	results_check "$W/res.jsonl" '
+assert set(ids) == {"k9-%d" % i for i in range(30)}, sorted(ids)
+assert all(r["status"] == "OK" for r in res)
+'
+	# The second worker did not start from the beginning: the first one's
+	# commits counted (auto.commit.interval.ms is 1 s).
+	[ "$(grep -c 'judged id=' "$W/w2.log")" -lt 30 ]
+	run $KT committed "$T" "$G"
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	[ "$output" = "0 31 31" ]
+}
+
+@test "worker: two workers share a 4-partition topic; one dies, the other finishes" {
+	create_topic "$T" 4
+	create_topic "$R" 1
+	$KT gen 48 --prefix two | $KT produce "$T"
+	start_worker wa RUNNER_MAX_PARALLEL=2
+	local a=$WORKER_PID
+	start_worker wb RUNNER_MAX_PARALLEL=2
+	local b=$WORKER_PID
+	wait_judged "$W/wa.log" 3 120
+	wait_judged "$W/wb.log" 3 120
+	kill -KILL "$a"
+	wait "$a" || true
+	$KT collect "$R" --count 48 --timeout 150 >"$W/res.jsonl" || { tail -n 20 "$W/wb.log"; false; }
+	results_check "$W/res.jsonl" '
+assert set(ids) == {"two-%d" % i for i in range(48)}, len(ids)
+assert {r["worker"] for r in res} == {"wa", "wb"}
+'
+	# The survivor took over the dead worker's partitions.
+	grep -q 'assigned' "$W/wb.log"
+	kill -TERM "$b"
+	run wait_exit "$b" 60
+	[ "$status" -eq 0 ]
+	grep -q 'signal 15' "$W/wb.log"
+	run $KT committed "$T" "$G"
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+}
+
+@test "worker: broker stopped and started mid-batch: everything is answered" {
+	create_topic "$T" 2
+	create_topic "$R" 1
+	$KT gen 24 --prefix brk | $KT produce "$T"
+	start_worker w1 RUNNER_MAX_PARALLEL=2 SCRIPT_EXPECTED=24
+	wait_judged "$W/w1.log" 4 120
+	broker_restart 8
+	run wait_exit "$WORKER_PID" 240
+	[ "$status" -eq 0 ] || { tail -n 40 "$W/w1.log"; false; }
+	grep -q 'brokers down' "$W/w1.log"
+	$KT collect "$R" --count 24 --all --timeout 60 >"$W/res.jsonl"
+	results_check "$W/res.jsonl" '
+assert set(ids) == {"brk-%d" % i for i in range(24)}, sorted(ids)
+assert all(r["status"] == "OK" for r in res)
+'
+	run $KT committed "$T" "$G"
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+}
+
+@test "worker: SIGTERM drains in-flight work, commits and exits 0" {
+	create_topic "$T" 1
+	create_topic "$R" 1
+	$KT gen 6 --prefix term --kind sleep | $KT produce "$T"
+	start_worker w1 RUNNER_MAX_PARALLEL=2
+	wait_judged "$W/w1.log" 1 120
+	kill -TERM "$WORKER_PID"
+	run wait_exit "$WORKER_PID" 90
+	[ "$status" -eq 0 ]
+	grep -q 'draining' "$W/w1.log"
+	! grep -q 'abandoning' "$W/w1.log"
+	n=$(grep -c 'judged id=' "$W/w1.log")
+	[ "$n" -lt 6 ]
+	# What it judged is committed; nothing else.
+	run $KT committed "$T" "$G"
+	[ "$output" = "0 $n 6" ]
+}
+
+@test "worker: embedded kafka prints its bootstrap and judges what an outside client sends" {
+	env KAFKA_TOPIC=emb KAFKA_RESULTS_TOPIC=emb-results "$SCRC" worker --embedded-kafka \
+		>"$W/emb.out" 2>"$W/emb.log" &
+	WORKER_PIDS+=("$!")
+	local pid=$! i bs=
+	for ((i = 0; i < 100; i++)); do
+		bs=$(sed -n 's/^scrc: embedded kafka bootstrap: //p' "$W/emb.out")
+		[ -n "$bs" ] && break
+		sleep 0.1
+	done
+	[ -n "$bs" ]
+	grep -q "embedded kafka bootstrap: $bs" "$W/emb.log"
+	{ $KT gen 2 --prefix emb; echo '{"type":"done"}'; } | KAFKA_BROKERS=$bs $KT produce emb
+	KAFKA_BROKERS=$bs $KT collect emb-results --count 2 --timeout 60 >"$W/res.jsonl"
+	results_check "$W/res.jsonl" '
+assert set(ids) == {"emb-0", "emb-1"} and all(r["status"] == "OK" for r in res)
+'
+	run wait_exit "$pid" 30
+	[ "$status" -eq 0 ]
+}

@@ -5,7 +5,8 @@
 # driver (box-probe, built here from src/docker.c and src/util.c) speaks
 # docker.h from a line script; a static test program `t` in a throwaway
 # image plays the misbehaving submission (CPU hog, sleeper, memory hog,
-# output flood, fork bomb, daemon, disk filler). Needs a running Docker
+# output flood, fork bomb, daemon, disk filler, a family of memory-holding
+# processes, deep recursion). Needs a running Docker
 # daemon (contrib/docker-ensure.sh start), gcc with static libc, and
 # libpipeline; uses $SCRC_BOX when it names a built scrc-box.
 
@@ -41,7 +42,17 @@ setup_file() {
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
+/* About 100 bytes of stack per call; the check after the call keeps it a real call. */
+static long deep(long n)
+{
+	volatile char pad[80];
+	pad[0] = (char)n;
+	if (n == 0)
+		return 0;
+	return deep(n - 1) + (pad[0] != (char)n);
+}
 static long cpu_ms(void)
 {
 	struct rusage ru;
@@ -76,6 +87,43 @@ int main(int argc, char **argv)
 			memset(p, 1, 1 << 20);
 		}
 		puts("ok");
+		return 0;
+	}
+	if (!strcmp(c, "family")) {
+		/* family N MIB HOLD_MS: N children, each touching MIB MiB, all alive together. */
+		int nk = atoi(argv[2]), ready[2], go[2];
+		long mib = atol(argv[3]);
+		char x;
+		if (pipe(ready) || pipe(go)) return 6;
+		for (int i = 0; i < nk; i++) {
+			if (fork() == 0) {
+				char *p = malloc(mib << 20);
+				if (!p) _exit(4);
+				memset(p, 1, mib << 20);
+				close(go[1]);
+				if (write(ready[1], "r", 1) != 1) _exit(5);
+				read(go[0], &x, 1);	/* held until the parent lets go */
+				_exit(p[mib << 19] == 1 ? 0 : 7);
+			}
+		}
+		close(ready[1]);
+		close(go[0]);
+		for (int i = 0; i < nk; i++) if (read(ready[0], &x, 1) != 1) return 8;
+		usleep(atol(argv[4]) * 1000);
+		close(go[1]);
+		int st, bad = 0;
+		while (wait(&st) > 0) bad += !WIFEXITED(st) || WEXITSTATUS(st) != 0;
+		printf("family done bad=%d\n", bad);
+		return bad != 0;
+	}
+	if (!strcmp(c, "deep")) { printf("deep %ld\n", deep(atol(argv[2]))); return 0; }
+	if (!strcmp(c, "file")) {
+		/* file NAME MIB: writes MIB MiB to NAME */
+		int fd = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		memset(b, 'z', sizeof b);
+		for (long i = 0; i < atol(argv[3]) * 16; i++)
+			if (write(fd, b, sizeof b) != (ssize_t)sizeof b) { perror("write"); return 3; }
+		puts("written");
 		return 0;
 	}
 	if (!strcmp(c, "flood")) { memset(b, 'x', 4096); for (;;) if (write(1, b, 4096) < 0) return 5; }
@@ -176,12 +224,13 @@ int main(void)
 			continue;
 		}
 		if (!strcmp(w[0], "open")) {
-			/* open MEMORY PIDS */
+			/* open MEMORY PIDS [WORKDIR_BYTES] */
 			struct docker_box_spec s;
 			memset(&s, 0, sizeof s);
 			s.image = getenv("BOX_IMAGE"); s.submission_id = getenv("BOX_ID");
 			s.role = "run"; s.workdir = "/box"; s.workdir_bytes = 16 << 20;
 			util_parse_bytes(w[1], &s.memory_bytes); s.pids_limit = atoi(w[2]);
+			if (n > 3) util_parse_bytes(w[3], &s.workdir_bytes);
 			s.box_path = getenv("BOX_BIN");
 			int64_t t0 = util_now_ms();
 			box = docker_box_open(&s, err, sizeof err);
@@ -214,7 +263,7 @@ int main(void)
 			}
 			ex.argv = (const char *const *)&w[i + 1];
 			ex.env = env;
-			int64_t *ov = calloc(reps, sizeof *ov);
+			int64_t *ov = calloc(reps, sizeof *ov), us0 = util_now_us(), prog_ms = 0;
 			int done = 0;
 			for (int k = 0; k < reps; k++) {
 				int64_t t0 = util_now_ms();
@@ -223,6 +272,7 @@ int main(void)
 					break;
 				}
 				ov[done++] = util_now_ms() - t0 - r.wall_ms;
+				prog_ms += r.wall_ms;
 				if (reps == 1) {
 					printf("exec exited=%d code=%d signal=%d cpu_ms=%lld wall_ms=%lld mem=%lld "
 					    "oom=%d cpu_hit=%d wall_hit=%d out_hit=%d outlen=%zu errlen=%zu "
@@ -238,9 +288,11 @@ int main(void)
 			}
 			if (reps > 1 && done == reps) {
 				qsort(ov, reps, sizeof *ov, cmp64);
-				printf("bench n=%d p50=%lld p95=%lld max=%lld\n", reps,
-				    (long long)ov[reps / 2], (long long)ov[reps * 95 / 100],
-				    (long long)ov[reps - 1]);
+				/* mean_us: the whole round trip, the program's own wall time included */
+				printf("bench n=%d p50=%lld p95=%lld max=%lld mean_us=%lld prog_ms=%lld\n",
+				    reps, (long long)ov[reps / 2], (long long)ov[reps * 95 / 100],
+				    (long long)ov[reps - 1], (long long)((util_now_us() - us0) / reps),
+				    (long long)prog_ms);
 			}
 			free(ov);
 		} else if (!strcmp(w[0], "fetch")) {
@@ -364,6 +416,75 @@ EOF
 	[ "$(val signal "$l")" = 9 ]
 	[ "$(val mem "$l")" -ge $((32 << 20)) ]
 	[ "$(line "out:" 2)" = 'out: alive\n' ]
+}
+
+@test "peak memory is the sum over processes alive together: 6 children of 32 MiB" {
+	# The container is bigger than the program's limit (tmpfs is charged to
+	# it), so no OOM kill: only the reported peak can make this ML.
+	run probe <<'EOF'
+open 512m 64
+exec -- t family 6 32 300
+close
+EOF
+	echo "$output"
+	local l
+	l=$(line "exec ")
+	[ "$(val exited "$l")" = 1 ]
+	[ "$(val code "$l")" = 0 ]
+	[ "$(val oom "$l")" = 0 ]
+	[ "$(line "out:")" = 'out: family done bad=0\n' ]
+	[ "$(val mem "$l")" -ge $((150 << 20)) ]
+	[ "$(val mem "$l")" -le $((220 << 20)) ]
+}
+
+@test "a single 40 MiB program reports 40 to 48 MiB, also after a bigger run" {
+	run probe <<'EOF'
+open 256m 64
+exec -- t mem 120
+exec -- t mem 40
+exec -- t exit 0
+close
+EOF
+	echo "$output"
+	local l
+	l=$(line "exec " 2)
+	[ "$(line "out:" 2)" = 'out: ok\n' ]
+	[ "$(val mem "$l")" -ge $((40 << 20)) ]
+	[ "$(val mem "$l")" -le $((48 << 20)) ]
+	# Nothing of the earlier runs is charged to a trivial one.
+	[ "$(val mem "$(line "exec " 3)")" -le $((4 << 20)) ]
+}
+
+@test "files written to the work dir or /tmp are not counted as the program's memory" {
+	run probe <<'EOF'
+open 160m 64 48m
+exec fsize=100000000 -- t file big 30
+exec fsize=100000000 -- t file /tmp/big 30
+close
+EOF
+	echo "$output"
+	local l
+	[ "$(line "out:" 1)" = 'out: written\n' ]
+	[ "$(line "out:" 2)" = 'out: written\n' ]
+	for l in "$(line "exec " 1)" "$(line "exec " 2)"; do
+		[ "$(val code "$l")" = 0 ]
+		[ "$(val mem "$l")" -le $((10 << 20)) ]
+	done
+}
+
+@test "recursion 1,000,000 deep (~100 MiB of stack) runs; the stack counts as memory" {
+	run probe <<'EOF'
+open 256m 64
+exec -- t deep 1000000
+close
+EOF
+	echo "$output"
+	local l
+	l=$(line "exec ")
+	[ "$(val exited "$l")" = 1 ]
+	[ "$(val code "$l")" = 0 ]
+	[ "$(line "out:")" = 'out: deep 0\n' ]
+	[ "$(val mem "$l")" -ge $((80 << 20)) ]
 }
 
 @test "an output flood stops at the cap with exactly the cap returned" {
@@ -508,7 +629,8 @@ EOF
 	b=$(line "bench ")
 	[ -n "$b" ]
 	echo "# box open: $(val ms "$(line "open ok")") ms, overhead p50 $(val p50 "$b") ms," \
-		"p95 $(val p95 "$b") ms, close $(val ms "$(line "close ")") ms" >&3
+		"p95 $(val p95 "$b") ms, mean round trip $(val mean_us "$b") us," \
+		"close $(val ms "$(line "close ")") ms" >&3
 	[ "$(val p50 "$b")" -le 60 ]
 }
 

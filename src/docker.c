@@ -77,6 +77,8 @@ struct docker_box {
 	struct buf		 errlog;	/* docker start's stderr, capped */
 	struct buf		 frame;		/* payload of the last frame received */
 	char			 cgroup[8];
+	int			 ready;		/* the greeting was read */
+	char			 vol[64];	/* helper volume it mounts */
 };
 
 static const char *docker_cli = "docker";
@@ -1150,14 +1152,13 @@ docker_file_decode(const char *payload, size_t len, struct docker_file *f)
 }
 
 struct docker_box *
-docker_box_open(const struct docker_box_spec *spec, char *errstr, size_t errstr_size)
+docker_box_launch(const struct docker_box_spec *spec, char *errstr, size_t errstr_size)
 {
 	struct docker_box *box;
 	struct docker_cmd res;
-	char vol[64], name[128], tag[BOXPROTO_TAG_MAX + 1], *payload;
-	const char *start_args[4], *v;
+	char vol[64], name[128];
+	const char *start_args[4];
 	char **args;
-	size_t len;
 	int rc;
 
 	if (docker_volume(spec, vol, sizeof vol, errstr, errstr_size) != 0)
@@ -1185,6 +1186,7 @@ docker_box_open(const struct docker_box_spec *spec, char *errstr, size_t errstr_
 
 	box = xcalloc(1, sizeof *box);
 	box->name = xstrdup(name);
+	snprintf(box->vol, sizeof box->vol, "%s", vol);
 	buf_init(&box->errlog);
 	buf_init(&box->frame);
 	start_args[0] = "start";
@@ -1196,6 +1198,22 @@ docker_box_open(const struct docker_box_spec *spec, char *errstr, size_t errstr_
 		docker_box_close(box);
 		return NULL;
 	}
+	return box;
+}
+
+int
+docker_box_ready(struct docker_box *box, char *errstr, size_t errstr_size)
+{
+	char tag[BOXPROTO_TAG_MAX + 1], *payload;
+	const char *v;
+	size_t len;
+
+	if (box->ready)
+		return 0;
+	if (box->broken) {
+		util_seterr(errstr, errstr_size, "box %s is broken", box->name);
+		return -1;
+	}
 	if (docker_box_recv(box, tag, &payload, &len, 4096, util_now_ms() + DOCKER_HELLO_MS,
 	    errstr, errstr_size) != 0) {
 		/*
@@ -1203,32 +1221,47 @@ docker_box_open(const struct docker_box_spec *spec, char *errstr, size_t errstr_
 		 * drop it, once the container using it is gone, so that the next
 		 * try fills it again.
 		 */
-		int stale = box->errlog.data != NULL &&
-		    strstr(box->errlog.data, DOCKER_BOX_MOUNT "/scrc-box") != NULL;
-
-		docker_box_close(box);
-		if (stale) {
+		if (box->errlog.data != NULL &&
+		    strstr(box->errlog.data, DOCKER_BOX_MOUNT "/scrc-box") != NULL) {
 			struct docker_cmd rm;
 
+			box->broken = 1;
+			docker_rm(box->name);
 			docker_volume_ok[0] = '\0';
-			docker_run_simple(DOCKER_CALL_MS, &rm, NULL, 0, "volume", "rm", "-f", vol,
-			    NULL);
+			docker_run_simple(DOCKER_CALL_MS, &rm, NULL, 0, "volume", "rm", "-f",
+			    box->vol, NULL);
 			docker_cmd_free(&rm);
 		}
-		return NULL;
+		box->broken = 1;
+		return -1;
 	}
 	if (strcmp(tag, "HELLO") != 0 || (v = boxproto_kv(payload, len, "version")) == NULL ||
 	    strcmp(v, "1") != 0) {
-		util_seterr(errstr, errstr_size, "box %s: unexpected greeting %s%s%.200s", name,
-		    tag, strcmp(tag, "FAIL") == 0 ? ": " : "",
+		util_seterr(errstr, errstr_size, "box %s: unexpected greeting %s%s%.200s",
+		    box->name, tag, strcmp(tag, "FAIL") == 0 ? ": " : "",
 		    strcmp(tag, "FAIL") == 0 ? payload : "");
 		box->broken = 1;
-		docker_box_close(box);
-		return NULL;
+		return -1;
 	}
 	v = boxproto_kv(payload, len, "cgroup");
 	snprintf(box->cgroup, sizeof box->cgroup, "%s", v != NULL ? v : "?");
-	log_debug("docker: box %s up (cgroup %s)", name, box->cgroup);
+	box->ready = 1;
+	log_debug("docker: box %s up (cgroup %s)", box->name, box->cgroup);
+	return 0;
+}
+
+struct docker_box *
+docker_box_open(const struct docker_box_spec *spec, char *errstr, size_t errstr_size)
+{
+	struct docker_box *box;
+
+	box = docker_box_launch(spec, errstr, errstr_size);
+	if (box == NULL)
+		return NULL;
+	if (docker_box_ready(box, errstr, errstr_size) != 0) {
+		docker_box_close(box);
+		return NULL;
+	}
 	return box;
 }
 

@@ -84,6 +84,17 @@ struct docker_box;
 struct docker_box *docker_box_open(const struct docker_box_spec *spec,
 	    char *errstr, size_t errstr_size);
 
+/*
+ * The two halves of docker_box_open, so that a box can start while other
+ * work goes on: launch creates the container and starts attaching (it
+ * does not wait for the greeting); ready waits for the greeting. After a
+ * failed ready the box is unusable and the caller still closes it. Every
+ * other box call needs a ready box.
+ */
+struct docker_box *docker_box_launch(const struct docker_box_spec *spec,
+	    char *errstr, size_t errstr_size);
+int	docker_box_ready(struct docker_box *box, char *errstr, size_t errstr_size);
+
 /* Writes a file at path (relative to workdir; parents created). */
 int	docker_box_put(struct docker_box *box, const char *path, const void *data,
 	    size_t len, int mode, char *errstr, size_t errstr_size);

@@ -19,7 +19,7 @@
 #define JUDGE_BOX_HEADROOM	(32 * JUDGE_MiB)	/* scrc-box, page cache slack */
 #define JUDGE_BUILD_PIDS	256
 #define JUDGE_BUILD_WORKDIR	(512 * JUDGE_MiB)
-#define JUDGE_ARTIFACT_MAX	(256 * JUDGE_MiB)
+#define JUDGE_ARTIFACT_MAX	(64 * JUDGE_MiB)	/* what a build may carry to the run */
 
 static const char *judge_default_env[] = {
 	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
@@ -136,16 +136,19 @@ judge_env(char **profile_env)
 
 /*
  * Builds the source in a box of the build image and fetches the artifacts.
+ * When shared is not NULL the build runs in that box (the run box, when
+ * build and run share an image and it is big enough) instead of a new one.
  * Returns 0 with files filled, 1 when the build failed (res is a BF result),
  * 2 when the profile cannot be expanded (res is a final IE result), -1 on an
  * infrastructure failure (res->error says why).
  */
 static int
 judge_build(const struct lang_profile *lp, const struct request *req,
-    const struct judge_limits *lim, struct docker_files *files, struct result *res)
+    const struct judge_limits *lim, struct docker_box *shared, struct docker_files *files,
+    struct result *res)
 {
 	struct docker_box_spec spec;
-	struct docker_box *box;
+	struct docker_box *box = NULL;
 	struct docker_exec ex;
 	struct docker_exec_result run;
 	struct lang_vars vars;
@@ -185,8 +188,13 @@ judge_build(const struct lang_profile *lp, const struct request *req,
 	}
 
 	t0 = util_now_us();
-	box = docker_box_open(&spec, err, sizeof err);
-	if (box == NULL) {
+	if (shared != NULL) {
+		if (docker_box_ready(shared, err, sizeof err) != 0) {
+			result_set_error(res, "run container: %s", err);
+			goto out;
+		}
+		box = shared;
+	} else if ((box = docker_box_open(&spec, err, sizeof err)) == NULL) {
 		result_set_error(res, "build container: %s", err);
 		goto out;
 	}
@@ -251,7 +259,8 @@ judge_build(const struct lang_profile *lp, const struct request *req,
 	}
 	rc = 0;
 out:
-	docker_box_close(box);
+	if (box != shared)
+		docker_box_close(box);
 	free(prog);
 	lang_strv_free(argv);
 	lang_strv_free(env);
@@ -317,7 +326,7 @@ judge_submission(const struct lang_set *langs, const struct request *req,
 	char **argv = NULL, **env = NULL;
 	char *prog = NULL;
 	char err[512];
-	int64_t artifacts = 0, max_input = 0, t0;
+	int64_t max_input = 0, t0;
 	size_t i;
 	int rc = -1, stop = 0;
 
@@ -345,47 +354,9 @@ judge_submission(const struct lang_set *langs, const struct request *req,
 		return 0;
 	}
 
-	/* Build, or carry the source itself as the only artifact. */
-	if (lp->build_argv != NULL) {
-		int b = judge_build(lp, req, &lim, &files, res);
-
-		if (b == 1 || b == 2)
-			return 0;
-		if (b < 0)
-			goto infra;
-	} else {
-		files.v = xcalloc(1, sizeof *files.v);
-		files.n = 1;
-		files.v[0].path = xstrdup(lp->source);
-		files.v[0].mode = 0644;
-		files.v[0].data = xmemdup(req->source, req->source_len);
-		files.v[0].len = req->source_len;
-	}
-	for (i = 0; i < files.n; i++)
-		artifacts += (int64_t)files.v[i].len;
 	for (i = 0; i < req->ntests; i++)
 		if ((int64_t)req->tests[i].input_len > max_input)
 			max_input = (int64_t)req->tests[i].input_len;
-
-	/*
-	 * The container gets the program's limit plus what else lives in its
-	 * memory cgroup: the runtime's declared overhead, the two tmpfs areas
-	 * (work dir, holding the artifacts and test input, and /tmp: files
-	 * written there are charged as memory), and scrc-box itself. So writing
-	 * files never turns into ML; the program's own peak is held to
-	 * limit + overhead by the verdict, not by this number.
-	 */
-	memset(&spec, 0, sizeof spec);
-	spec.image = lp->run_image;
-	spec.submission_id = req->id;
-	spec.role = "run";
-	spec.workdir = lp->workdir;
-	spec.workdir_bytes = conf.workdir_bytes + artifacts + max_input;
-	spec.memory_bytes = lim.memory_bytes + lp->memory_overhead_bytes +
-	    2 * spec.workdir_bytes + JUDGE_BOX_HEADROOM;
-	spec.pids_limit = lp->pids_limit > 0 ? lp->pids_limit : conf.pids_limit;
-	spec.box_path = conf.box_path;
-
 	prog = xasprintf("%s/prog", lp->workdir);
 	memset(&vars, 0, sizeof vars);
 	vars.prog = prog;
@@ -401,9 +372,60 @@ judge_submission(const struct lang_set *langs, const struct request *req,
 		goto out;
 	}
 
+	/*
+	 * The run box starts now and comes up while the build runs: its size
+	 * cannot wait for the artifacts, so it allows for the largest we fetch.
+	 * The container gets the program's limit plus what else lives in its
+	 * memory cgroup: the runtime's declared overhead, the two tmpfs areas
+	 * (work dir, holding the artifacts and test input, and /tmp: files
+	 * written there are charged as memory), and scrc-box itself. So writing
+	 * files never turns into ML; the program's own peak is held to
+	 * limit + overhead by the verdict, not by this number.
+	 */
+	memset(&spec, 0, sizeof spec);
+	spec.image = lp->run_image;
+	spec.submission_id = req->id;
+	spec.role = "run";
+	spec.workdir = lp->workdir;
+	spec.workdir_bytes = conf.workdir_bytes + JUDGE_ARTIFACT_MAX + max_input;
+	spec.memory_bytes = lim.memory_bytes + lp->memory_overhead_bytes +
+	    2 * spec.workdir_bytes + JUDGE_BOX_HEADROOM;
+	spec.pids_limit = lp->pids_limit > 0 ? lp->pids_limit : conf.pids_limit;
+	spec.box_path = conf.box_path;
 	t0 = util_now_us();
-	box = docker_box_open(&spec, err, sizeof err);
+	box = docker_box_launch(&spec, err, sizeof err);
 	if (box == NULL) {
+		result_set_error(res, "run container: %s", err);
+		goto infra;
+	}
+
+	/* Build, or carry the source itself as the only artifact. */
+	if (lp->build_argv != NULL) {
+		/*
+		 * Interpreters' syntax checks (and any build whose image is the
+		 * run image and that fits in the run box) save a whole container
+		 * by running in the run box, in a directory of their own.
+		 */
+		int same = lp->build_image != NULL && strcmp(lp->build_image, lp->run_image) == 0 &&
+		    lp->build_memory_bytes <= spec.memory_bytes;
+		int b = judge_build(lp, req, &lim, same ? box : NULL, &files, res);
+
+		if (b == 1 || b == 2) {
+			rc = 0;
+			goto out;
+		}
+		if (b < 0)
+			goto infra;
+	} else {
+		files.v = xcalloc(1, sizeof *files.v);
+		files.n = 1;
+		files.v[0].path = xstrdup(lp->source);
+		files.v[0].mode = 0644;
+		files.v[0].data = xmemdup(req->source, req->source_len);
+		files.v[0].len = req->source_len;
+	}
+
+	if (docker_box_ready(box, err, sizeof err) != 0) {
 		result_set_error(res, "run container: %s", err);
 		goto infra;
 	}

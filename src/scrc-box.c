@@ -5,8 +5,9 @@
  * session with stdin from a memory file and stdout/stderr streamed back,
  * enforces CPU time (through the container's cgroup), wall time and output
  * size, kills everything left over after each run and reports exit status,
- * CPU, wall time, peak memory and OOM kills. Static, libc only, runs as an
- * unprivileged uid; never trusts a byte it reads.
+ * CPU, wall time, peak memory (of all the program's processes together) and
+ * OOM kills. Static, libc only, runs as an unprivileged uid; never trusts a
+ * byte it reads.
  *
  * Usage (as the container's entrypoint): scrc-box WORKDIR
  */
@@ -40,6 +41,13 @@
 #define BOX_RM_DEPTH		200	/* deepest tree removed (one fd per level) */
 #define BOX_FETCH_DEPTH		64
 #define BOX_RUN_DIR		".run"
+/*
+ * The program's stack limit (Docker leaves 8 MiB): deep recursion is legal
+ * in a solution. Stack pages are memory, so the memory limit still holds.
+ */
+#define BOX_STACK_BYTES		((rlim_t)256 << 20)
+/* Enough for a whole memory.stat (v1 ~1 KiB, v2 ~2 KiB). */
+#define BOX_STAT_MAX		8192
 
 enum box_cgroup {
 	BOX_CGROUP_NONE,
@@ -54,6 +62,8 @@ struct box {
 	enum box_cgroup	 cgroup;
 	int		 cpu_fd;	/* cpuacct.usage or cpu.stat */
 	int		 oom_fd;	/* memory.oom_control or memory.events */
+	int		 mem_fd;	/* memory.stat, or -1 */
+	const char	*mem_key;	/* its anonymous-memory line: total_rss or anon */
 	int		 sig_fd;	/* signalfd for SIGCHLD */
 	int		 in_fd;		/* memfd holding the next EXEC's stdin, or -1 */
 	int		 in_error;	/* errno of a failed IN write, reported at EXEC */
@@ -104,6 +114,8 @@ static int64_t	box_now_ms(void);
 static int	box_read_small(int fd, const char *path, char *buf, size_t size);
 static int64_t	box_cg_cpu_us(struct box *b);
 static int64_t	box_cg_oom(struct box *b);
+static int64_t	box_cg_anon(struct box *b);
+static void	box_sample_anon(struct box *b, int64_t *peak);
 static int64_t	box_self_cpu_us(void);
 static int64_t	box_proc_cpu_us(void);
 static void	box_detect_cgroup(struct box *b);
@@ -360,6 +372,40 @@ box_cg_oom(struct box *b)
 	return strtoll(p + 9, NULL, 10);
 }
 
+/*
+ * Anonymous memory (heap, stacks, private mappings; not page cache, tmpfs
+ * files or the stdin memfd) charged to the container, in bytes, or -1. The
+ * kernel keeps this per cgroup, so it covers every process of the program.
+ */
+static int64_t
+box_cg_anon(struct box *b)
+{
+	char buf[BOX_STAT_MAX], *p;
+	size_t klen;
+
+	if (b->mem_fd < 0 || box_read_small(b->mem_fd, NULL, buf, sizeof buf) < 0)
+		return -1;
+	klen = strlen(b->mem_key);
+	for (p = buf; *p != '\0'; p++) {
+		if (strncmp(p, b->mem_key, klen) == 0 && p[klen] == ' ')
+			return strtoll(p + klen + 1, NULL, 10);
+		p = strchr(p, '\n');
+		if (p == NULL)
+			break;
+	}
+	return -1;
+}
+
+/* Raises *peak to the container's anonymous memory now. */
+static void
+box_sample_anon(struct box *b, int64_t *peak)
+{
+	int64_t v = box_cg_anon(b);
+
+	if (v > *peak)
+		*peak = v;
+}
+
 static int64_t
 box_self_cpu_us(void)
 {
@@ -427,6 +473,21 @@ box_detect_cgroup(struct box *b)
 		close(b->cpu_fd);
 		b->cpu_fd = -1;
 		b->cgroup = BOX_CGROUP_NONE;
+	}
+	/*
+	 * v1's total_rss counts anonymous pages, transparent huge pages
+	 * included (rss_huge is a part of it), of this cgroup and below; v2's
+	 * anon is the same. Shared memory and tmpfs are "cache"/"shmem".
+	 */
+	b->mem_key = "total_rss";
+	b->mem_fd = open("/sys/fs/cgroup/memory/memory.stat", O_RDONLY | O_CLOEXEC);
+	if (b->mem_fd < 0) {
+		b->mem_key = "anon";
+		b->mem_fd = open("/sys/fs/cgroup/memory.stat", O_RDONLY | O_CLOEXEC);
+	}
+	if (b->mem_fd >= 0 && box_cg_anon(b) < 0) {
+		close(b->mem_fd);
+		b->mem_fd = -1;
 	}
 }
 
@@ -733,6 +794,13 @@ box_child(struct box *b, const struct box_exec *ex, int cwd_fd, int in_fd, int o
 		rl.rlim_cur = rl.rlim_max = (rlim_t)ex->file_size;
 		setrlimit(RLIMIT_FSIZE, &rl);
 	}
+	/* Raise the soft limit only: the hard one needs a capability. */
+	if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur < BOX_STACK_BYTES) {
+		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > BOX_STACK_BYTES ?
+		    BOX_STACK_BYTES : rl.rlim_max;
+		setrlimit(RLIMIT_STACK, &rl);
+	}
 	if (ex->cpu_ms > 0) {
 		/* A backstop only: the parent kills at the exact limit. */
 		rl.rlim_cur = rl.rlim_max = (rlim_t)((ex->cpu_ms + 999) / 1000 + 1);
@@ -761,6 +829,7 @@ box_run(struct box *b, const struct box_exec *ex, int cwd_fd, struct box_result 
 {
 	int outp[2], errp[2], status, main_done = 0, killed = 0, children = 1;
 	int64_t t0, now, last_check = 0, cpu0, self0, oom0, reaped_us = 0, used, timeout;
+	int64_t anon0, anon_peak;
 	uint64_t count[2] = { 0, 0 };
 	struct signalfd_siginfo si;
 	char buf[BOXPROTO_CHUNK];
@@ -795,6 +864,9 @@ box_run(struct box *b, const struct box_exec *ex, int cwd_fd, struct box_result 
 	}
 	cpu0 = box_cg_cpu_us(b);
 	oom0 = box_cg_oom(b);
+	/* Our own share of the cgroup's anonymous memory, not the program's. */
+	anon0 = box_cg_anon(b);
+	anon_peak = anon0;
 	self0 = box_self_cpu_us();
 	t0 = box_now_ms();
 	pid = fork();
@@ -841,6 +913,8 @@ box_run(struct box *b, const struct box_exec *ex, int cwd_fd, struct box_result 
 			}
 		}
 		if (main_done && !killed) {
+			/* What the leftovers hold counts too, up to their last moment. */
+			box_sample_anon(b, &anon_peak);
 			/* Leftovers die with the program: children, daemons, all. */
 			kill(-1, SIGKILL);
 			killed = 1;
@@ -852,6 +926,11 @@ box_run(struct box *b, const struct box_exec *ex, int cwd_fd, struct box_result 
 		now = box_now_ms();
 		if (!killed && now - last_check >= BOX_TICK_MS) {
 			last_check = now;
+			/*
+			 * rusage gives each process's own peak; the sum over
+			 * processes alive together is only seen by sampling.
+			 */
+			box_sample_anon(b, &anon_peak);
 			if (ex->cpu_ms > 0) {
 				used = cpu0 >= 0 ? box_cg_cpu_us(b) - cpu0 -
 				    (box_self_cpu_us() - self0) : reaped_us + box_proc_cpu_us();
@@ -926,6 +1005,9 @@ box_run(struct box *b, const struct box_exec *ex, int cwd_fd, struct box_result 
 	r->cpu_ms = (used + 500) / 1000;
 	if (oom0 >= 0 && box_cg_oom(b) > oom0)
 		r->oom = 1;
+	/* The larger of the biggest process and all of them together. */
+	if (anon0 >= 0 && anon_peak - anon0 > r->memory)
+		r->memory = anon_peak - anon0;
 	return 0;
 }
 

@@ -121,8 +121,12 @@ int main(int argc, char **argv)
 		/* file NAME MIB: writes MIB MiB to NAME */
 		int fd = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		memset(b, 'z', sizeof b);
-		for (long i = 0; i < atol(argv[3]) * 16; i++)
-			if (write(fd, b, sizeof b) != (ssize_t)sizeof b) { perror("write"); return 3; }
+		for (long i = 0; i < atol(argv[3]) * 16; i++) {
+			if (write(fd, b, sizeof b) != (ssize_t)sizeof b) {
+				perror("write");
+				return 3;
+			}
+		}
 		puts("written");
 		return 0;
 	}

@@ -28,8 +28,8 @@ import subprocess
 import sys
 import time
 import uuid
-from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple
+from dataclasses import dataclass
+from typing import Dict, Optional, Tuple
 
 from simulator import scenarios, settings, verdict
 from simulator.settings import KAFKA_SETTINGS

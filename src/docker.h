@@ -146,7 +146,8 @@ struct docker_exec_result {
 	int		 signal;	/* terminating signal, 0 if exited */
 	int64_t		 cpu_ms;	/* CPU time of every process of the run */
 	int64_t		 wall_ms;	/* from exec to the last process gone */
-	int64_t		 memory_bytes;	/* peak resident memory */
+	int64_t		 memory_bytes;	/* peak memory of all its processes together
+					   (anonymous), or the largest RSS if higher */
 	int		 oom_killed;	/* the cgroup OOM killer fired during the run */
 	int		 cpu_limit_hit;	/* scrc-box killed it for CPU time */
 	int		 wall_limit_hit;	/* scrc-box killed it for wall time */

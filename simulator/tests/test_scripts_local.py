@@ -8,7 +8,6 @@ far more memory than its limit (Java: dies of OutOfMemoryError under the
 """
 
 import os
-import resource
 import shutil
 import subprocess
 import sys

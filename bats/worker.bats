@@ -38,8 +38,9 @@ start_worker() {
 	WORKER_PIDS+=("$WORKER_PID")
 }
 
-# wait_exit PID SECONDS: waits for the worker to exit; prints its status.
-# Fails when it is still running after SECONDS.
+# wait_exit PID SECONDS: waits for the worker (a child of this shell: do not
+# call it through `run`) to exit and returns its exit status; 255 when it is
+# still running after SECONDS.
 wait_exit() {
 	local pid=$1 i
 	for ((i = 0; i < $2 * 10; i++)); do
@@ -55,9 +56,10 @@ wait_exit() {
 
 # wait_judged LOG N SECONDS: waits until LOG has N "judged" lines.
 wait_judged() {
-	local i
+	local i n
 	for ((i = 0; i < $3 * 10; i++)); do
-		[ "$(grep -c 'judged id=' "$1" 2>/dev/null)" -ge "$2" ] && return 0
+		n=$(grep -c 'judged id=' "$1" 2>/dev/null) || n=0
+		[ "$n" -ge "$2" ] && return 0
 		sleep 0.1
 	done
 	echo "$1: fewer than $2 judged after $3 s" >&2
@@ -116,8 +118,7 @@ broker_restart() {
 	echo '{"language":"python","source":"print(1)"}' | $KT produce "$T" --key-mode none
 
 	start_worker w1 RUNNER_MAX_PARALLEL=2 SCRIPT_EXPECTED=8
-	run wait_exit "$WORKER_PID" 240
-	[ "$status" -eq 0 ] || { cat "$W/w1.log"; false; }
+	wait_exit "$WORKER_PID" 240 || { cat "$W/w1.log"; false; }
 	$KT collect "$R" --count 8 --all --timeout 30 >"$W/res.jsonl"
 	results_check "$W/res.jsonl" '
 assert len(res) == 8, len(res)
@@ -162,8 +163,7 @@ assert len(tpo) == 1 and tpo[0]["status"] == "OK", [x["id"] for x in res]
 		$KT gen 1 --prefix after-done
 	} | $KT produce "$T" --key-mode none
 	start_worker w1 RUNNER_MAX_PARALLEL=2
-	run wait_exit "$WORKER_PID" 120
-	[ "$status" -eq 0 ] || { cat "$W/w1.log"; false; }
+	wait_exit "$WORKER_PID" 120 || { cat "$W/w1.log"; false; }
 	grep -q '`done` record' "$W/w1.log"
 	$KT collect "$R" --count 7 --all --timeout 30 >"$W/res.jsonl"
 	results_check "$W/res.jsonl" '
@@ -189,8 +189,7 @@ assert "after-done-0" not in by
 	create_topic "$R" 1
 	$KT gen 200 --prefix bulk | $KT produce "$T"
 	start_worker w1 RUNNER_MAX_PARALLEL=4 SCRIPT_EXPECTED=200
-	run wait_exit "$WORKER_PID" 300
-	[ "$status" -eq 0 ] || { tail -n 30 "$W/w1.log"; false; }
+	wait_exit "$WORKER_PID" 300 || { tail -n 30 "$W/w1.log"; false; }
 	$KT collect "$R" --count 200 --all --timeout 60 >"$W/res.jsonl"
 	results_check "$W/res.jsonl" '
 assert len(ids) == 200, len(ids)
@@ -215,8 +214,7 @@ assert not bad, bad[:3]
 	kill -KILL "$WORKER_PID"
 	wait "$WORKER_PID" || true
 	start_worker w2 RUNNER_MAX_PARALLEL=3
-	run wait_exit "$WORKER_PID" 180
-	[ "$status" -eq 0 ] || { tail -n 30 "$W/w2.log"; false; }
+	wait_exit "$WORKER_PID" 180 || { tail -n 30 "$W/w2.log"; false; }
 	$KT collect "$R" --count 30 --all --timeout 30 >"$W/res.jsonl"
 	results_check "$W/res.jsonl" '
 assert set(ids) == {"k9-%d" % i for i in range(30)}, sorted(ids)
@@ -250,8 +248,7 @@ assert {r["worker"] for r in res} == {"wa", "wb"}
 	# The survivor took over the dead worker's partitions.
 	grep -q 'assigned' "$W/wb.log"
 	kill -TERM "$b"
-	run wait_exit "$b" 60
-	[ "$status" -eq 0 ]
+	wait_exit "$b" 60
 	grep -q 'signal 15' "$W/wb.log"
 	run $KT committed "$T" "$G"
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
@@ -264,8 +261,7 @@ assert {r["worker"] for r in res} == {"wa", "wb"}
 	start_worker w1 RUNNER_MAX_PARALLEL=2 SCRIPT_EXPECTED=24
 	wait_judged "$W/w1.log" 4 120
 	broker_restart 8
-	run wait_exit "$WORKER_PID" 240
-	[ "$status" -eq 0 ] || { tail -n 40 "$W/w1.log"; false; }
+	wait_exit "$WORKER_PID" 240 || { tail -n 40 "$W/w1.log"; false; }
 	grep -q 'brokers down' "$W/w1.log"
 	$KT collect "$R" --count 24 --all --timeout 60 >"$W/res.jsonl"
 	results_check "$W/res.jsonl" '
@@ -283,8 +279,7 @@ assert all(r["status"] == "OK" for r in res)
 	start_worker w1 RUNNER_MAX_PARALLEL=2
 	wait_judged "$W/w1.log" 1 120
 	kill -TERM "$WORKER_PID"
-	run wait_exit "$WORKER_PID" 90
-	[ "$status" -eq 0 ]
+	wait_exit "$WORKER_PID" 90
 	grep -q 'draining' "$W/w1.log"
 	! grep -q 'abandoning' "$W/w1.log"
 	n=$(grep -c 'judged id=' "$W/w1.log")
@@ -311,6 +306,5 @@ assert all(r["status"] == "OK" for r in res)
 	results_check "$W/res.jsonl" '
 assert set(ids) == {"emb-0", "emb-1"} and all(r["status"] == "OK" for r in res)
 '
-	run wait_exit "$pid" 30
-	[ "$status" -eq 0 ]
+	wait_exit "$pid" 30
 }

@@ -24,6 +24,8 @@ all=(
 	kcat python3 python3-confluent-kafka maven default-jre-headless jq
 	# benchmark plots
 	python3-matplotlib
+	python3-pytest
+	docker-compose
 )
 if [ $# -gt 0 ]; then
 	want=("$@")

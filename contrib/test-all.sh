@@ -83,6 +83,10 @@ phase_start "unit tests"
 make -j2 check || { cat test-suite.log 2>/dev/null; exit 1; }
 phase_end
 
+phase_start "simulator unit tests (pytest)"
+"$PYTHON" -m pytest -q -p no:cacheprovider simulator/tests
+phase_end
+
 phase_start "language images"
 make images
 phase_end

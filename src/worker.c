@@ -114,6 +114,7 @@ struct worker {
 	int			 closing;
 	uint64_t		 accepted;	/* submissions taken (not `done`) */
 	uint64_t		 answered;	/* results acknowledged */
+	uint64_t		 counted;	/* ... of jobs not abandoned: SCRIPT_EXPECTED */
 	uint64_t		 answered_ie;
 	uint64_t		 retries;
 	uint64_t		 stats_answered;
@@ -371,12 +372,12 @@ worker_abandon(struct worker *w, struct worker_job *job, const char *why)
 	    job->id, job->topic, (int)job->partition, (long long)job->offset, why);
 	kafka_drop(w->k, job->mark);
 	job->mark = NULL;
+	if (w->accepted > 0)
+		w->accepted--;
 	if (job->state == WORKER_JOB_PUBLISHING && job->queued)
 		return;
 	worker_kill_child(job);
 	worker_job_unlink(w, job);
-	if (w->accepted > 0)
-		w->accepted--;
 	worker_job_free(job);
 }
 
@@ -779,6 +780,9 @@ worker_delivered(void *opaque, rd_kafka_resp_err_t err, const char *errstr, void
 	    (long long)queue_ms, job->attempts, job->topic, (int)job->partition,
 	    (long long)job->offset);
 	w->answered++;
+	/* An abandoned job is consumed and answered again: count that one. */
+	if (job->mark != NULL)
+		w->counted++;
 	if (strcmp(status, "IE") == 0)
 		w->answered_ie++;
 	kafka_done(w->k, job->mark);
@@ -1006,7 +1010,7 @@ worker_main(void)
 			if (w->stop != WORKER_RUN)
 				break;
 			if (conf.script_expected > 0 &&
-			    w->answered >= (uint64_t)conf.script_expected) {
+			    w->counted >= (uint64_t)conf.script_expected) {
 				log_info("worker: answered SCRIPT_EXPECTED=%lld submissions",
 				    (long long)conf.script_expected);
 				break;

@@ -170,7 +170,7 @@ do_start() {
 	setsid nohup "$java" -Xms128m -Xmx"$heap" -XX:+UseG1GC -Djava.awt.headless=true \
 		-Dlog4j2.configurationFile="$data/log4j2.properties" \
 		-cp "$lib/*" kafka.Kafka "$data/server.properties" \
-		> "$data/server.log" 2>&1 < /dev/null &
+		> "$data/server.log" 2>&1 < /dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
 	pid=$!
 	echo "$pid" > "$state/pid"
 	for ((i = 0; i < 180; i++)); do

@@ -137,6 +137,8 @@ run_signal(int sig)
 	if (self_exe[0] != '\0' && fork() == 0) {
 		struct timespec ts = { 0, 10 * 1000 * 1000 };
 
+		/* Out of the judge's process group: a SIGKILL sent there must not stop it. */
+		setsid();
 		while (getppid() == parent)
 			nanosleep(&ts, NULL);
 		execv(self_exe, argv);

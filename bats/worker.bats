@@ -94,9 +94,10 @@ broker_restart() {
 		sleep 0.1
 	done
 	kill -0 "$pid" 2>/dev/null && { echo "broker $pid did not stop" >&2; return 1; }
-	echo "broker stopped" >&3
 	sleep "${1:-5}"
-	setsid nohup "${cmd[@]}" >>"$W/broker-restart.log" 2>&1 </dev/null &
+	# Not holding bats' descriptors (fd 3 and up), or bats waits for it.
+	setsid nohup "${cmd[@]}" >>"$W/broker-restart.log" 2>&1 </dev/null \
+		3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
 	echo $! > "$state/pid"
 	for ((i = 0; i < 600; i++)); do
 		kcat -b "$KAFKA_BROKERS" -L -m 3 >/dev/null 2>&1 && return 0

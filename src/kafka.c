@@ -217,7 +217,13 @@ static rd_kafka_conf_t *
 kafka_base_conf(struct kafka *k)
 {
 	rd_kafka_conf_t *rc = rd_kafka_conf_new();
+	const char *debug = getenv("SCRC_KAFKA_DEBUG");
+	char why[256];
 
+	/* librdkafka's own debug contexts (e.g. "consumer,fetch"), for operators. */
+	if (debug != NULL && *debug != '\0' &&
+	    rd_kafka_conf_set(rc, "debug", debug, why, sizeof why) != RD_KAFKA_CONF_OK)
+		log_warn("kafka: SCRC_KAFKA_DEBUG=%s: %s", debug, why);
 	rd_kafka_conf_set_opaque(rc, k);
 	rd_kafka_conf_set_log_cb(rc, kafka_log_cb);
 	rd_kafka_conf_set_error_cb(rc, kafka_error_cb);

@@ -111,10 +111,12 @@ struct worker {
 	int64_t			 drain_deadline;
 	int			 paused;
 	int			 pause_dirty;
+	int64_t			 pause_at;	/* when the pause state was last applied */
 	int			 closing;
-	uint64_t		 accepted;	/* submissions taken (not `done`) */
 	uint64_t		 answered;	/* results acknowledged */
-	uint64_t		 counted;	/* ... of jobs not abandoned: SCRIPT_EXPECTED */
+	uint64_t		 counted;	/* distinct records answered: SCRIPT_EXPECTED */
+	uint64_t		*seen;		/* open-addressing set of record hashes */
+	size_t			 seen_cap;
 	uint64_t		 answered_ie;
 	uint64_t		 retries;
 	uint64_t		 stats_answered;
@@ -155,6 +157,8 @@ static void	worker_revoke(const rd_kafka_topic_partition_list_t *parts, int lost
 static void	worker_assigned(const rd_kafka_topic_partition_list_t *parts, void *arg);
 static void	worker_field(const char *json, const char *key, char *out, size_t size);
 static void	worker_stats(struct worker *w, int force);
+static int	worker_seen_add(struct worker *w, const struct worker_job *job);
+static int	worker_enough(struct worker *w);
 static void	worker_force_exit(struct worker *w) UTIL_NORETURN;
 
 #define WORKER_MASK(s)	(1 << (s))
@@ -372,8 +376,6 @@ worker_abandon(struct worker *w, struct worker_job *job, const char *why)
 	    job->id, job->topic, (int)job->partition, (long long)job->offset, why);
 	kafka_drop(w->k, job->mark);
 	job->mark = NULL;
-	if (w->accepted > 0)
-		w->accepted--;
 	if (job->state == WORKER_JOB_PUBLISHING && job->queued)
 		return;
 	worker_kill_child(job);
@@ -689,7 +691,6 @@ worker_accept(struct worker *w, rd_kafka_message_t *m)
 	for (tail = &w->jobs; *tail != NULL; tail = &(*tail)->next)
 		;
 	*tail = job;
-	w->accepted++;
 	if (rc != 0) {
 		job->language = xstrdup(req.language != NULL ? req.language : "?");
 		log_warn("worker: bad record %s at %s[%d]@%lld: %s", job->id, job->topic,
@@ -780,8 +781,8 @@ worker_delivered(void *opaque, rd_kafka_resp_err_t err, const char *errstr, void
 	    (long long)queue_ms, job->attempts, job->topic, (int)job->partition,
 	    (long long)job->offset);
 	w->answered++;
-	/* An abandoned job is consumed and answered again: count that one. */
-	if (job->mark != NULL)
+	/* A record redelivered after a rebalance or outage counts once. */
+	if (conf.script_expected > 0 && worker_seen_add(w, job))
 		w->counted++;
 	if (strcmp(status, "IE") == 0)
 		w->answered_ie++;
@@ -849,6 +850,57 @@ worker_assigned(const rd_kafka_topic_partition_list_t *parts, void *arg)
 
 	(void)parts;
 	w->pause_dirty = 1;	/* new partitions start unpaused */
+}
+
+/*
+ * Remembers which records (topic, partition, offset) were answered; 1 when
+ * this one is new. Only kept with SCRIPT_EXPECTED, so it stays bounded.
+ */
+static int
+worker_seen_add(struct worker *w, const struct worker_job *job)
+{
+	uint64_t h = 1469598103934665603ULL, *old;
+	size_t i, oldcap;
+	const char *c;
+
+	for (c = job->topic; *c != '\0'; c++)
+		h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+	h = (h ^ (uint64_t)(uint32_t)job->partition) * 1099511628211ULL;
+	h = (h ^ (uint64_t)job->offset) * 1099511628211ULL;
+	h |= 1;	/* 0 marks an empty slot */
+	if (2 * (w->counted + 1) > w->seen_cap) {
+		old = w->seen;
+		oldcap = w->seen_cap;
+		w->seen_cap = oldcap ? 2 * oldcap : 1024;
+		w->seen = xcalloc(w->seen_cap, sizeof *w->seen);
+		for (i = 0; i < oldcap; i++) {
+			size_t j;
+
+			if (old[i] == 0)
+				continue;
+			for (j = old[i] % w->seen_cap; w->seen[j] != 0; j = (j + 1) % w->seen_cap)
+				;
+			w->seen[j] = old[i];
+		}
+		free(old);
+	}
+	for (i = h % w->seen_cap; w->seen[i] != 0; i = (i + 1) % w->seen_cap)
+		if (w->seen[i] == h)
+			return 0;
+	w->seen[i] = h;
+	return 1;
+}
+
+/*
+ * With SCRIPT_EXPECTED: true while what is answered plus what is in hand
+ * covers it, so no more is consumed. Counting distinct answers (not records
+ * taken) keeps a redelivered record from using up the quota.
+ */
+static int
+worker_enough(struct worker *w)
+{
+	return conf.script_expected > 0 &&
+	    w->counted + worker_count(w, WORKER_ALL) >= (uint64_t)conf.script_expected;
 }
 
 static void
@@ -985,20 +1037,27 @@ worker_main(void)
 			worker_accept(w, m);
 			rd_kafka_message_destroy(m);
 			if (w->stop != WORKER_RUN || active + 1 >= (size_t)conf.max_parallel ||
-			    (conf.script_expected > 0 &&
-			    w->accepted >= (uint64_t)conf.script_expected))
+			    worker_enough(w))
 				break;
 		}
 		active = worker_count(w, WORKER_ACTIVE);
 		want_pause = w->stop != WORKER_RUN || active >= (size_t)conf.max_parallel ||
-		    (conf.script_expected > 0 && w->accepted >= (uint64_t)conf.script_expected);
-		if (want_pause != w->paused || w->pause_dirty) {
+		    worker_enough(w);
+		/*
+		 * Also re-asserted every second (cheap), so that partitions
+		 * that came and went in a rebalance always end up in the
+		 * wanted state.
+		 */
+		if (want_pause != w->paused || w->pause_dirty ||
+		    util_now_ms() - w->pause_at >= 1000) {
 			if (kafka_pause(w->k, want_pause, why, sizeof why) != 0)
 				log_warn("kafka: %s", why);
 			else {
-				log_debug("kafka: %s", want_pause ? "paused" : "resumed");
+				if (want_pause != w->paused)
+					log_debug("kafka: %s", want_pause ? "paused" : "resumed");
 				w->paused = want_pause;
 				w->pause_dirty = 0;
+				w->pause_at = util_now_ms();
 			}
 		}
 
@@ -1039,5 +1098,6 @@ worker_main(void)
 	log_info("worker %s stopped: judged=%llu ie=%llu", w->name,
 	    (unsigned long long)w->answered, (unsigned long long)w->answered_ie);
 	free(w->name);
+	free(w->seen);
 	return rc;
 }

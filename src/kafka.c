@@ -13,6 +13,8 @@
  */
 #include "config.h"
 
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +62,8 @@ struct kafka {
 	int			 fatal;
 };
 
+static struct kafka *kafka_open_blocked(const struct kafka_callbacks *cb, char *errstr,
+	    size_t errstr_size);
 static int	kafka_set(rd_kafka_conf_t *rc, const char *name, const char *value,
 		    char *errstr, size_t errstr_size);
 static void	kafka_log_cb(const rd_kafka_t *rk, int level, const char *fac,
@@ -271,8 +275,28 @@ kafka_mock_start(struct kafka *k, char *errstr, size_t errstr_size)
 	return 0;
 }
 
+/*
+ * librdkafka's threads (and the mock cluster's) inherit the signal mask of
+ * the thread that creates them. Created with every catchable signal
+ * blocked, they never take the worker's SIGTERM or libpipeline's SIGCHLD:
+ * a signal delivered there interrupted the mock cluster's poll() and
+ * stopped the embedded broker. The main thread keeps its own mask.
+ */
 struct kafka *
 kafka_open(const struct kafka_callbacks *cb, char *errstr, size_t errstr_size)
+{
+	sigset_t all, old;
+	struct kafka *k;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	k = kafka_open_blocked(cb, errstr, errstr_size);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return k;
+}
+
+static struct kafka *
+kafka_open_blocked(const struct kafka_callbacks *cb, char *errstr, size_t errstr_size)
 {
 	struct kafka *k = xcalloc(1, sizeof *k);
 	rd_kafka_conf_t *pc = NULL, *cc = NULL;

@@ -381,7 +381,13 @@ int
 main(int argc, char **argv)
 {
 	char err[1024];
+	sigset_t none;
 	int i, worker_child = 0;
+
+	/* Whatever mask we were started with (libpipeline blocks SIGCHLD in its
+	 * children), docker.c's waits need SIGCHLD delivered. */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 
 	/* Flags that are not settings, wherever they stand. */
 	for (i = 1; i < argc; i++) {

@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
-LANGUAGES = ("python", "c", "cpp", "go", "java", "javascript")
+LANGUAGES = ("python", "c", "cpp", "go", "java", "javascript", "ruby")
 OUTCOMES = ("ok", "wa", "tl", "ml", "bf", "re")
 
 EXTENSIONS = {
@@ -22,6 +22,7 @@ EXTENSIONS = {
     "go": "go",
     "java": "java",
     "javascript": "js",
+    "ruby": "rb",
 }
 
 SCRIPTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scripts")
@@ -40,6 +41,7 @@ TIME_LIMIT_MS = {
     "go": 1000,
     "java": 2000,
     "javascript": 1000,
+    "ruby": 1000,
 }
 MEMORY_LIMIT_BYTES = {
     "python": 64 * MIB,
@@ -48,6 +50,7 @@ MEMORY_LIMIT_BYTES = {
     "go": 64 * MIB,
     "java": 256 * MIB,
     "javascript": 128 * MIB,
+    "ruby": 64 * MIB,
 }
 
 # The tests every scenario is judged with: "a b" -> "a+b".

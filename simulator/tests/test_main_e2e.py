@@ -3,6 +3,7 @@
 import json
 import subprocess
 
+from simulator import scenarios
 from simulator.tests.helpers import TOP, FakeWorker, env_for_subprocess
 
 
@@ -19,7 +20,7 @@ def table_rows(stdout):
     rows = {}
     for line in stdout.splitlines():
         parts = line.split()
-        if parts and parts[0] in ("python", "c", "cpp", "go", "java", "javascript"):
+        if parts and parts[0] in scenarios.LANGUAGES:
             rows[parts[0]] = parts[1:]
     return rows
 
@@ -30,11 +31,11 @@ def test_whole_matrix_passes(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "simulator: PASS" in proc.stdout
     rows = table_rows(proc.stdout)
-    assert len(rows) == 6
+    assert len(rows) == len(scenarios.LANGUAGES)
     for cells in rows.values():
         assert cells == ["OK", "WA", "TL", "ML", "BF", "RE"]
     results = [x for x in log if x["event"] == "result"]
-    assert len(results) == 36 and all(x["match"] for x in results)
+    assert len(results) == len(scenarios.LANGUAGES) * 6 and all(x["match"] for x in results)
     assert {x["id"].split("-", 3)[3] for x in results} == {
         "%s-%s" % (l, o) for l in rows for o in ("ok", "wa", "tl", "ml", "bf", "re")}
     assert all(x["record"]["id"] == x["id"] for x in results)

@@ -37,6 +37,7 @@ PROGRAMS = {
             "System.out.println(a+b);}}\n",
     "javascript": "const [a,b]=require('fs').readFileSync(0,'utf8').trim().split(/\\s+/)"
                   ".map(Number);console.log(a+b);\n",
+    "ruby": "a, b = STDIN.read.split.map(&:to_i)\nputs a + b\n",
 }
 MEMORY = {"java": 256 << 20}
 

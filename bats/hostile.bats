@@ -48,37 +48,6 @@ make_sub() {
 		"{id: \$id, language: \$lang, source: \$src} + (${4:-$LIMITS})" > "$1"
 }
 
-# judge FILE: `scrc run FILE` into FILE.out; sets ELAPSED_MS; fails unless
-# scrc exits 0 with one JSON object on one line.
-judge() {
-	local rc=0 t0
-	t0=$(date +%s%N)
-	"$SCRC" run "$1" > "$1.out" 2> "$1.err" || rc=$?
-	ELAPSED_MS=$((($(date +%s%N) - t0) / 1000000))
-	if [ "$rc" -ne 0 ]; then
-		echo "scrc run $1 exited $rc; stderr:" >&2
-		head -c 2000 "$1.err" >&2
-		return 1
-	fi
-	if [ "$(wc -l < "$1.out")" -ne 1 ] || ! jq -e 'type == "object"' "$1.out" >/dev/null; then
-		echo "scrc run $1 did not print one JSON object on one line:" >&2
-		head -c 4000 "$1.out" >&2
-		return 1
-	fi
-}
-
-# expect FILE JQ: fail, printing the result (outputs shortened), unless
-# the jq expression is true of FILE.out.
-expect() {
-	if ! jq -e "$2" "$1.out" >/dev/null 2>&1; then
-		echo "$1: expected $2" >&2
-		echo "result: $(jq -c '.stdout |= .[0:1500] | .stderr |= .[0:1500] |
-			.tests |= map(.stdout |= .[0:300] | .stderr |= .[0:300])' "$1.out" 2>/dev/null ||
-			head -c 4000 "$1.out")" >&2
-		return 1
-	fi
-}
-
 # faster_than MS: fail unless the last judge took less than MS.
 faster_than() {
 	if [ "$ELAPSED_MS" -ge "$1" ]; then

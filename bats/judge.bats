@@ -55,38 +55,6 @@ make_sub() {
 		"{id: \$id, language: \$lang, source: \$src} + (${5:-{\}})" > "$1"
 }
 
-# judge FILE: run `scrc run FILE` into FILE.out/FILE.err; fail unless it
-# exits 0 and prints exactly one line holding a JSON object.
-judge() {
-	local rc=0
-	"$SCRC" run "$1" > "$1.out" 2> "$1.err" || rc=$?
-	check_judged "$1" "$rc"
-}
-
-# check_judged FILE RC: the checks of judge, for a run made elsewhere.
-check_judged() {
-	if [ "$2" -ne 0 ]; then
-		echo "scrc run $1 exited $2; stderr:" >&2
-		head -c 2000 "$1.err" >&2
-		return 1
-	fi
-	if [ "$(wc -l < "$1.out")" -ne 1 ] || ! jq -e 'type == "object"' "$1.out" >/dev/null; then
-		echo "scrc run $1 did not print one JSON object on one line:" >&2
-		head -c 4000 "$1.out" >&2
-		return 1
-	fi
-}
-
-# expect FILE JQ [WHAT]: fail, printing the result, unless the jq
-# expression is true of FILE.out.
-expect() {
-	if ! jq -e "$2" "$1.out" >/dev/null 2>&1; then
-		echo "${3:-$1}: expected $2" >&2
-		echo "result: $(head -c 6000 "$1.out")" >&2
-		return 1
-	fi
-}
-
 # judge_parallel FILE...: judge the files two at a time, then check each.
 judge_parallel() {
 	local f

@@ -316,3 +316,27 @@ assert set(ids) == {"emb-0", "emb-1"} and all(r["status"] == "OK" for r in res)
 '
 	wait_exit "$pid" 30
 }
+
+@test "worker: docker unreachable: retried with backoff, then IE naming the cause, never a verdict" {
+	create_topic "$T" 1
+	create_topic "$R" 1
+	$KT gen 2 --prefix nodocker | $KT produce "$T" --key-mode none
+	# The engine answers nothing at this socket; the worker itself starts
+	# anyway (a daemon down at start-up must not stop the service).
+	start_worker w1 DOCKER_HOST=unix:///nonexistent/docker.sock SCRC_INFRA_RETRIES=1 \
+		SCRIPT_EXPECTED=2
+	wait_exit "$WORKER_PID" 180 || { cat "$W/w1.log"; false; }
+	$KT collect "$R" --count 2 --all --timeout 30 >"$W/res.jsonl"
+	results_check "$W/res.jsonl" '
+assert len(res) == 2, len(res)
+for r in res:
+    assert r["status"] == "IE", r
+    assert "docker" in r["error"].lower() or "container" in r["error"].lower(), r["error"]
+'
+	# One retry each: both attempts failed before the IE answer.
+	[ "$(grep -c 'attempt 2/2 failed: infrastructure failure' "$W/w1.log")" -eq 2 ] ||
+		{ cat "$W/w1.log"; false; }
+	[ "$(grep -c 'status=IE .*attempts=2' "$W/w1.log")" -eq 2 ] || { cat "$W/w1.log"; false; }
+	run $KT committed "$T" "$G"
+	[ "$output" = "0 2 2" ] || { echo "committed: $output"; false; }
+}

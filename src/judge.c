@@ -112,6 +112,25 @@ judge_cap(struct buf *b, int64_t cap, int *truncated)
 	}
 }
 
+/*
+ * Moves a run's stdout and stderr, cut to what the record keeps, into out
+ * and err (replacing them), then frees the rest of the run.
+ */
+static void
+judge_take_outputs(struct docker_exec_result *run, struct buf *out, struct buf *err,
+    int *truncated)
+{
+	judge_cap(&run->out, conf.field_cap_bytes, truncated);
+	judge_cap(&run->err, conf.field_cap_bytes, truncated);
+	buf_free(out);
+	buf_free(err);
+	*out = run->out;
+	*err = run->err;
+	buf_init(&run->out);
+	buf_init(&run->err);
+	docker_exec_result_free(run);
+}
+
 static char **
 judge_expand(const char *const *tmpl, const struct lang_vars *vars, struct result *res,
     const char *what)
@@ -236,15 +255,7 @@ judge_build(const struct lang_profile *lp, const struct request *req,
 		    run.oom_killed ? "build ran out of memory" :
 		    run.cpu_limit_hit || run.wall_limit_hit ? "build time limit exceeded" :
 		    "build failed");
-		judge_cap(&run.out, conf.field_cap_bytes, &res->truncated);
-		judge_cap(&run.err, conf.field_cap_bytes, &res->truncated);
-		buf_free(&res->out);
-		buf_free(&res->err);
-		res->out = run.out;
-		res->err = run.err;
-		buf_init(&run.out);
-		buf_init(&run.err);
-		docker_exec_result_free(&run);
+		judge_take_outputs(&run, &res->out, &res->err, &res->truncated);
 		rc = 1;
 		goto out;
 	}
@@ -298,15 +309,7 @@ judge_run_one(struct docker_box *box, const struct docker_exec *ex_tmpl,
 	t->memory_bytes = run.memory_bytes;
 	if (why[0] != '\0' && t->status != RESULT_OK)
 		t->error = xstrdup(why);
-	judge_cap(&run.out, conf.field_cap_bytes, &t->truncated);
-	judge_cap(&run.err, conf.field_cap_bytes, &t->truncated);
-	buf_free(&t->out);
-	buf_free(&t->err);
-	t->out = run.out;
-	t->err = run.err;
-	buf_init(&run.out);
-	buf_init(&run.err);
-	docker_exec_result_free(&run);
+	judge_take_outputs(&run, &t->out, &t->err, &t->truncated);
 	return 0;
 }
 

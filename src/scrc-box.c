@@ -112,6 +112,7 @@ static void	box_send(const char *tag, const void *a, size_t alen, const void *d,
 static void	box_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int64_t	box_now_ms(void);
 static int	box_read_small(int fd, const char *path, char *buf, size_t size);
+static int64_t	box_stat_field(int fd, const char *key);
 static int64_t	box_cg_cpu_us(struct box *b);
 static int64_t	box_cg_oom(struct box *b);
 static int64_t	box_cg_anon(struct box *b);
@@ -342,34 +343,50 @@ box_read_small(int fd, const char *path, char *buf, size_t size)
 	return (int)n;
 }
 
+/*
+ * The value of the line "KEY VALUE" of a flat-keyed cgroup file (cpu.stat,
+ * memory.events, memory.oom_control, memory.stat), or -1. Keys are matched
+ * whole and at the start of a line, so "oom_kill" never matches
+ * "oom_kill_disable".
+ */
+static int64_t
+box_stat_field(int fd, const char *key)
+{
+	char buf[BOX_STAT_MAX], *p;
+	size_t klen = strlen(key);
+
+	if (fd < 0 || box_read_small(fd, NULL, buf, sizeof buf) < 0)
+		return -1;
+	for (p = buf; *p != '\0'; p++) {
+		if (strncmp(p, key, klen) == 0 && p[klen] == ' ')
+			return strtoll(p + klen + 1, NULL, 10);
+		if ((p = strchr(p, '\n')) == NULL)
+			break;
+	}
+	return -1;
+}
+
 /* CPU time used by the whole container, in microseconds, or -1. */
 static int64_t
 box_cg_cpu_us(struct box *b)
 {
-	char buf[4096], *p;
+	char buf[64];
 
-	if (b->cgroup == BOX_CGROUP_NONE || box_read_small(b->cpu_fd, NULL, buf, sizeof buf) < 0)
+	if (b->cgroup == BOX_CGROUP_NONE)
 		return -1;
-	if (b->cgroup == BOX_CGROUP_V1)
-		return strtoll(buf, NULL, 10) / 1000;
-	p = strstr(buf, "usage_usec ");
-	if (p == NULL)
+	if (b->cgroup == BOX_CGROUP_V2)
+		return box_stat_field(b->cpu_fd, "usage_usec");
+	/* v1 cpuacct.usage is a bare number of nanoseconds. */
+	if (box_read_small(b->cpu_fd, NULL, buf, sizeof buf) < 0)
 		return -1;
-	return strtoll(p + 11, NULL, 10);
+	return strtoll(buf, NULL, 10) / 1000;
 }
 
 /* How many times the cgroup OOM killer fired, or -1 when unknown. */
 static int64_t
 box_cg_oom(struct box *b)
 {
-	char buf[4096], *p;
-
-	if (b->oom_fd < 0 || box_read_small(b->oom_fd, NULL, buf, sizeof buf) < 0)
-		return -1;
-	p = strstr(buf, "oom_kill ");
-	if (p == NULL)
-		return -1;
-	return strtoll(p + 9, NULL, 10);
+	return box_stat_field(b->oom_fd, "oom_kill");
 }
 
 /*
@@ -380,20 +397,7 @@ box_cg_oom(struct box *b)
 static int64_t
 box_cg_anon(struct box *b)
 {
-	char buf[BOX_STAT_MAX], *p;
-	size_t klen;
-
-	if (b->mem_fd < 0 || box_read_small(b->mem_fd, NULL, buf, sizeof buf) < 0)
-		return -1;
-	klen = strlen(b->mem_key);
-	for (p = buf; *p != '\0'; p++) {
-		if (strncmp(p, b->mem_key, klen) == 0 && p[klen] == ' ')
-			return strtoll(p + klen + 1, NULL, 10);
-		p = strchr(p, '\n');
-		if (p == NULL)
-			break;
-	}
-	return -1;
+	return box_stat_field(b->mem_fd, b->mem_key);
 }
 
 /* Raises *peak to the container's anonymous memory now. */

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +97,19 @@ static const struct conf_entry conf_table[] = {
 };
 #define CONF_N (sizeof conf_table / sizeof conf_table[0])
 
+/*
+ * A number beyond the setting's range, or beyond int64 itself: the same
+ * error, so that an overflowing value is never taken as INT64_MAX.
+ */
+static int
+conf_range_error(const struct conf_entry *e, const char *value, const char *origin,
+    char *errstr, size_t errstr_size)
+{
+	util_seterr(errstr, errstr_size, "%s: %s=%s is out of range [%lld, %lld]",
+	    origin, e->env ? e->env : e->flag, value, (long long)e->min, (long long)e->max);
+	return -1;
+}
+
 static int
 conf_set(const struct conf_entry *e, const char *value, const char *origin,
     char *errstr, size_t errstr_size)
@@ -131,16 +145,21 @@ conf_set(const struct conf_entry *e, const char *value, const char *origin,
 	case CONF_INT: {
 		char *end;
 
+		errno = 0;
 		v = strtoll(value, &end, 10);
 		if (*value == '\0' || *end != '\0') {
 			util_seterr(errstr, errstr_size, "%s: %s is not an integer: \"%s\"",
 			    origin, e->env ? e->env : e->flag, value);
 			return -1;
 		}
+		if (errno == ERANGE)
+			return conf_range_error(e, value, origin, errstr, errstr_size);
 		break;
 	}
 	case CONF_DURATION:
 		if (util_parse_duration_ms(value, &v) != 0) {
+			if (errno == ERANGE)
+				return conf_range_error(e, value, origin, errstr, errstr_size);
 			util_seterr(errstr, errstr_size,
 			    "%s: %s is not a duration (e.g. 500ms, 5s, 2m30s): \"%s\"",
 			    origin, e->env ? e->env : e->flag, value);
@@ -149,6 +168,8 @@ conf_set(const struct conf_entry *e, const char *value, const char *origin,
 		break;
 	case CONF_BYTES:
 		if (util_parse_bytes(value, &v) != 0) {
+			if (errno == ERANGE)
+				return conf_range_error(e, value, origin, errstr, errstr_size);
 			util_seterr(errstr, errstr_size,
 			    "%s: %s is not a size in bytes (e.g. 67108864, 64M): \"%s\"",
 			    origin, e->env ? e->env : e->flag, value);
@@ -158,12 +179,8 @@ conf_set(const struct conf_entry *e, const char *value, const char *origin,
 	default:
 		return -1;
 	}
-	if (v < e->min || v > e->max) {
-		util_seterr(errstr, errstr_size, "%s: %s=%s is out of range [%lld, %lld]",
-		    origin, e->env ? e->env : e->flag, value, (long long)e->min,
-		    (long long)e->max);
-		return -1;
-	}
+	if (v < e->min || v > e->max)
+		return conf_range_error(e, value, origin, errstr, errstr_size);
 	*(int64_t *)base = v;
 	return 0;
 }

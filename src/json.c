@@ -49,7 +49,7 @@ static size_t	json_raw_start(const jsmntok_t *);
 static size_t	json_raw_end(const jsmntok_t *);
 static int	json_hex4(const char *);
 static size_t	json_utf8_seq(const unsigned char *, size_t, size_t *);
-static size_t	json_escape(struct buf *, const char *, size_t);
+static size_t	json_escape(struct buf *, const char *, size_t, size_t, size_t *);
 static void	json_value_prefix(struct json_writer *);
 
 static int
@@ -717,13 +717,18 @@ json_utf8_seq(const unsigned char *s, size_t n, size_t *bad)
 	return need + 1;
 }
 
-/* Escapes s into b (NULL: only count); returns the bytes it (would) append. */
+/*
+ * Escapes s into b (NULL: only count); returns the bytes it (would) append.
+ * Stops before the character that would take the decoded string past cap
+ * bytes (an escape decodes to its one byte, a replacement to U+FFFD's 3);
+ * *kept (may be NULL) gets how many bytes of s were consumed.
+ */
 static size_t
-json_escape(struct buf *b, const char *s, size_t len)
+json_escape(struct buf *b, const char *s, size_t len, size_t cap, size_t *kept)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, run = 0, total = 0;
+	size_t i = 0, run = 0, total = 0, used = 0;
 
 	while (i < len) {
 		unsigned char c = u[i];
@@ -732,15 +737,24 @@ json_escape(struct buf *b, const char *s, size_t len)
 		size_t n, bad = 1;
 
 		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+			if (used == cap)
+				break;
+			used++;
 			i++;
 			run++;
 			continue;
 		}
 		if (c >= 0x80 && (n = json_utf8_seq(u + i, len - i, &bad)) > 0) {
+			if (n > cap - used)
+				break;
+			used += n;
 			i += n;
 			run += n;
 			continue;
 		}
+		if ((size_t)(c >= 0x80 ? 3 : 1) > cap - used)
+			break;
+		used += c >= 0x80 ? 3 : 1;
 		if (b != NULL && run > 0)
 			buf_append(b, s + i - run, run);
 		total += run;
@@ -788,6 +802,8 @@ json_escape(struct buf *b, const char *s, size_t len)
 	}
 	if (b != NULL && run > 0)
 		buf_append(b, s + i - run, run);
+	if (kept != NULL)
+		*kept = i;
 	return total + run;
 }
 
@@ -795,14 +811,28 @@ void
 json_write_string(struct buf *b, const char *s, size_t len)
 {
 	buf_putc(b, '"');
-	json_escape(b, s, len);
+	json_escape(b, s, len, SIZE_MAX, NULL);
 	buf_putc(b, '"');
 }
 
 size_t
 json_string_len(const char *s, size_t len)
 {
-	return json_escape(NULL, s, len) + 2;
+	return json_escape(NULL, s, len, SIZE_MAX, NULL) + 2;
+}
+
+size_t
+json_cut(const char *s, size_t len, size_t cap, size_t *written)
+{
+	size_t kept, n;
+
+	/* No byte stands for more than U+FFFD's three. */
+	if (written == NULL && len <= cap / 3)
+		return len;
+	n = json_escape(NULL, s, len, cap, &kept);
+	if (written != NULL)
+		*written = n + 2;
+	return kept;
 }
 
 void

@@ -101,6 +101,14 @@ int		 json_is_null(const struct json_doc *doc, int tok);
 void		 json_write_string(struct buf *b, const char *s, size_t len);
 /* Exactly how many bytes json_write_string(b, s, len) would append. */
 size_t		 json_string_len(const char *s, size_t len);
+/*
+ * The longest prefix of s[0..len) that json_write_string writes as a string
+ * of at most cap bytes once decoded (an escape counts as the byte it stands
+ * for, each replaced sequence as the 3 bytes of U+FFFD) and that does not
+ * end inside a UTF-8 sequence: 0 when not even the first character fits.
+ * *written (may be NULL) gets json_string_len of that prefix: one pass.
+ */
+size_t		 json_cut(const char *s, size_t len, size_t cap, size_t *written);
 
 /*
  * A writer tracks nesting and commas on top of a buffer it does not own.

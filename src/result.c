@@ -13,6 +13,11 @@
  * predicted. If even base does not fit, tests are dropped from the end and
  * "error" says so. id, worker and error strings are themselves held to small
  * budgets, so for max_bytes >= RESULT_MIN_RECORD a record always fits.
+ *
+ * Caps count bytes as a reader of the record gets them: an escape as the
+ * byte it stands for, a byte that is not UTF-8 as the 3 of its U+FFFD. So a
+ * cut field is never longer than its cap, and never ends in a U+FFFD made
+ * by cutting a character in two.
  */
 #include "config.h"
 
@@ -52,7 +57,7 @@ static const char *const result_names[] = {
 };
 #define RESULT_NSTATUS (sizeof result_names / sizeof result_names[0])
 
-static size_t	result_cut(const char *, size_t, size_t);
+static size_t	result_cut(const char *, size_t, size_t, size_t *);
 static size_t	result_fit(const char *, size_t, size_t);
 static size_t	result_size(const struct result *, const struct result_plan *, size_t);
 static void	result_encode(const struct result *, const struct result_plan *,
@@ -99,6 +104,8 @@ result_add_test(struct result *r, int number)
 	t = &r->tests[n];
 	memset(t, 0, sizeof *t);
 	t->number = number;
+	/* Not OK until judged: a judge that fails mid-test must not pass it. */
+	t->status = RESULT_NOT_RUN;
 	r->ntests = n + 1;
 	return t;
 }
@@ -179,30 +186,33 @@ result_aggregate(struct result *r)
 	}
 }
 
-/* The longest prefix of s of at most cap bytes that does not split UTF-8. */
+/*
+ * The longest prefix of s that is written as at most cap bytes and does not
+ * split UTF-8; *written (may be NULL) gets its escaped size, quotes
+ * excluded. Counted as written, not as read: a sequence that is cut or
+ * invalid becomes the 3 bytes of U+FFFD, so a cap smaller than the first
+ * character keeps nothing rather than one replacement past the cap.
+ */
 static size_t
-result_cut(const char *s, size_t len, size_t cap)
+result_cut(const char *s, size_t len, size_t cap, size_t *written)
 {
-	size_t k = 0;
+	size_t n, w = 2;
 
-	if (len <= cap)
-		return len;
-	while (k < 3 && cap - k > 0 && ((unsigned char)s[cap - k] & 0xC0) == 0x80)
-		k++;
-	if (k > 0 && cap - k > 0 && ((unsigned char)s[cap - k] & 0xC0) == 0xC0)
-		return cap - k;
-	return cap;
+	n = s != NULL ? json_cut(s, len, cap, written != NULL ? &w : NULL) : 0;
+	if (written != NULL)
+		*written = w - 2;
+	return n;
 }
 
 /* The longest prefix of s whose escaped form (quotes excluded) is <= budget. */
 static size_t
 result_fit(const char *s, size_t len, size_t budget)
 {
-	size_t n = result_cut(s, len, budget), e;
+	size_t e, n = result_cut(s, len, budget, &e);
 
 	/* Escaping never shrinks text, so n only needs to go down. */
-	while (n > 0 && (e = json_string_len(s, n) - 2) > budget)
-		n = result_cut(s, n, n * budget / e);
+	while (n > 0 && e > budget)
+		n = result_cut(s, n, n * budget / e, &e);
 	return n;
 }
 
@@ -210,8 +220,26 @@ result_fit(const char *s, size_t len, size_t budget)
 static int
 result_field(const char *s, size_t len, size_t cap, size_t *n)
 {
-	*n = result_cut(s, len, cap);
+	*n = result_cut(s, len, cap, NULL);
 	return *n < len;
+}
+
+static int
+result_cuts(const char *s, size_t len, size_t cap)
+{
+	size_t n;
+
+	return result_field(s, len, cap, &n);
+}
+
+/* The escaped bytes one big field adds, cut to cap. */
+static size_t
+result_written(const char *s, size_t len, size_t cap)
+{
+	size_t w;
+
+	result_cut(s, len, cap, &w);
+	return w;
 }
 
 static size_t
@@ -224,25 +252,18 @@ result_min(size_t a, size_t b)
 static size_t
 result_size(const struct result *r, const struct result_plan *p, size_t base)
 {
-	size_t i, n, total = base, ocap = result_min(p->field_cap, p->cap);
+	size_t i, total = base, ocap = result_min(p->field_cap, p->cap);
 
-	result_field(r->out.data, r->out.len, ocap, &n);
-	total += json_string_len(r->out.data, n) - 2;
-	result_field(r->err.data, r->err.len, ocap, &n);
-	total += json_string_len(r->err.data, n) - 2;
+	total += result_written(r->out.data, r->out.len, ocap);
+	total += result_written(r->err.data, r->err.len, ocap);
 	for (i = 0; i < p->shown; i++) {
 		const struct result_test *t = &r->tests[i];
 
-		result_field(t->out.data, t->out.len, ocap, &n);
-		total += json_string_len(t->out.data, n) - 2;
-		result_field(t->err.data, t->err.len, ocap, &n);
-		total += json_string_len(t->err.data, n) - 2;
-		result_field(t->input, t->input_len, p->cap, &n);
-		total += json_string_len(t->input, n) - 2;
-		if (t->expected != NULL) {
-			result_field(t->expected, t->expected_len, p->cap, &n);
-			total += json_string_len(t->expected, n) - 2;
-		}
+		total += result_written(t->out.data, t->out.len, ocap);
+		total += result_written(t->err.data, t->err.len, ocap);
+		total += result_written(t->input, t->input_len, p->cap);
+		if (t->expected != NULL)
+			total += result_written(t->expected, t->expected_len, p->cap);
 	}
 	return total;
 }
@@ -274,17 +295,24 @@ result_encode(const struct result *r, const struct result_plan *p, struct buf *b
     size_t *test_ends)
 {
 	struct json_writer w;
-	size_t i, ocap = result_min(p->field_cap, p->cap);
+	size_t i, ocap = result_min(p->field_cap, p->cap), idlen = r->id ? strlen(r->id) : 0;
 	int truncated = r->truncated || p->shown < r->ntests;
 
-	/* Whether anything will be cut decides the top-level flag up front. */
+	/*
+	 * Whether anything will be cut decides the top-level flag up front;
+	 * a cut id counts too, or a reader could take it for a whole one.
+	 */
 	for (i = 0; i < p->shown && !truncated; i++) {
 		const struct result_test *t = &r->tests[i];
 
-		truncated = t->truncated || t->out.len > ocap || t->err.len > ocap ||
-		    t->input_len > p->cap || (t->expected != NULL && t->expected_len > p->cap);
+		truncated = t->truncated || result_cuts(t->out.data, t->out.len, ocap) ||
+		    result_cuts(t->err.data, t->err.len, ocap) ||
+		    result_cuts(t->input, t->input_len, p->cap) ||
+		    (t->expected != NULL && result_cuts(t->expected, t->expected_len, p->cap));
 	}
-	if (r->out.len > ocap || r->err.len > ocap)
+	if (result_cuts(r->out.data, r->out.len, ocap) ||
+	    result_cuts(r->err.data, r->err.len, ocap) ||
+	    result_fit(r->id, idlen, RESULT_ID_BUDGET) < idlen)
 		truncated = 1;
 
 	json_writer_init(&w, b);
@@ -413,7 +441,12 @@ result_to_json(const struct result *r, size_t field_cap, size_t max_bytes, size_
 			if (t->expected != NULL && t->expected_len > longest)
 				longest = t->expected_len;
 		}
-		hi = longest;	/* at cap = longest nothing more is cut: too big */
+		/*
+		 * At cap = longest nothing more is cut but invalid bytes (each
+		 * written as 3): taken as too big without trying, which only
+		 * ever costs those a little room. lo is always a cap that fits.
+		 */
+		hi = longest;
 		lo = hi / 2;
 		for (;;) {
 			p.cap = lo;

@@ -64,7 +64,10 @@ struct result {
 
 /* Zeroes a result and gives it an id (copied). */
 void	result_init(struct result *r, const char *id);
-/* Appends a zeroed test and returns it (valid until the next append). */
+/*
+ * Appends a test, zeroed but with status RESULT_NOT_RUN ("-") until the
+ * judge sets one, and returns it (valid until the next append).
+ */
 struct result_test *result_add_test(struct result *r, int number);
 /* Sets r->error to a formatted message (replacing any earlier one). */
 void	result_set_error(struct result *r, const char *fmt, ...) UTIL_PRINTF(2, 3);
@@ -83,8 +86,10 @@ void	result_aggregate(struct result *r);
 
 /*
  * Encodes the result as one JSON object (no trailing newline), stamping the
- * current time. Each output field is cut to field_cap bytes, then further,
- * evenly, until the record fits in max_bytes; any cut sets "truncated".
+ * current time. Each output field is cut to field_cap bytes (as read back:
+ * a byte that is not UTF-8 counts as the 3 of its U+FFFD), then further,
+ * evenly, until the record fits in max_bytes; any cut, of the id too, sets
+ * "truncated".
  * The input/expected_output echoes count and are cut the same way; if even
  * empty fields do not fit, tests are dropped from the end and "error" says
  * so. For max_bytes >= RESULT_MIN_RECORD the record always fits (id, worker

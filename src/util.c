@@ -249,69 +249,99 @@ util_seterr(char *errstr, size_t errstr_size, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * A run of ASCII digits at s (possibly none: *v = 0) as an int64; *end is
+ * set past it. -1 with errno ERANGE when it does not fit.
+ */
+static int
+util_digits(const char *s, const char **end, int64_t *v)
+{
+	*v = 0;
+	for (; *s >= '0' && *s <= '9'; s++)
+		if (__builtin_mul_overflow(*v, 10, v) ||
+		    __builtin_add_overflow(*v, *s - '0', v)) {
+			errno = ERANGE;
+			return -1;
+		}
+	*end = s;
+	return 0;
+}
+
 int
 util_parse_duration_ms(const char *s, int64_t *out)
 {
+	/* Each unit in milliseconds, as the fraction num / den. */
 	static const struct {
 		const char	*unit;
-		double		 ms;
+		int64_t		 num, den;
 	} units[] = {
-		{ "ns", 1e-6 }, { "us", 1e-3 }, { "µs", 1e-3 }, { "ms", 1 },
-		{ "s", 1000 }, { "m", 60000 }, { "h", 3600000 },
+		{ "ns", 1, 1000000 }, { "us", 1, 1000 }, { "\xc2\xb5s", 1, 1000 },
+		{ "ms", 1, 1 }, { "s", 1000, 1 }, { "m", 60000, 1 }, { "h", 3600000, 1 },
 	};
-	double total = 0;
-	const char *p = s;
-	int any = 0;
+	int64_t whole = 0, n, rounded;
+	double part = 0;	/* fractions of units, in ms, rounded once at the end */
+	const char *p;
 
+	errno = EINVAL;
 	if (s == NULL || *s == '\0')
 		return -1;
 	/* A bare number means milliseconds. */
-	{
-		char *end;
-		long long v;
-
-		errno = 0;
-		v = strtoll(s, &end, 10);
-		if (*end == '\0' && errno == 0 && v >= 0) {
-			*out = v;
-			return 0;
-		}
+	if (util_digits(s, &p, &n) != 0)
+		return -1;
+	if (*p == '\0') {
+		*out = n;
+		return 0;
 	}
-	while (*p != '\0') {
-		char *end;
-		double v;
+	/*
+	 * Whole units are summed as integers, so that a value past INT64_MAX
+	 * ms is an error (ERANGE), never a rounded or saturated double.
+	 */
+	for (p = s; *p != '\0';) {
+		const char *start = p;
+		uint64_t fnum = 0, fden = 1;
 		size_t i, best = 0, bestlen = 0;
-
-		char num[64];
-		size_t span = strspn(p, "0123456789.");
+		int64_t ms;
 
 		/* Only plain decimals: no sign, hex or exponent (as Go's durations). */
-		if (span == 0 || span >= sizeof num)
+		if (util_digits(p, &p, &n) != 0)
 			return -1;
-		memcpy(num, p, span);
-		num[span] = '\0';
-		errno = 0;
-		v = strtod(num, &end);
-		if (*end != '\0' || errno != 0 || v < 0)
+		if (*p == '.')
+			for (p++; *p >= '0' && *p <= '9'; p++)
+				if (fden < 1000000000000000000ULL) {	/* finer: below 1 ns */
+					fnum = fnum * 10 + (uint64_t)(*p - '0');
+					fden *= 10;
+				}
+		if (p == start || (p == start + 1 && *start == '.')) {
+			errno = EINVAL;
 			return -1;
-		p += span;
+		}
 		for (i = 0; i < sizeof units / sizeof units[0]; i++) {
-			size_t n = strlen(units[i].unit);
+			size_t len = strlen(units[i].unit);
 
-			if (strncmp(p, units[i].unit, n) == 0 && n > bestlen) {
+			if (strncmp(p, units[i].unit, len) == 0 && len > bestlen) {
 				best = i;
-				bestlen = n;
+				bestlen = len;
 			}
 		}
-		if (bestlen == 0)
+		if (bestlen == 0) {
+			errno = EINVAL;
 			return -1;
-		total += v * units[best].ms;
+		}
 		p += bestlen;
-		any = 1;
+		if (__builtin_mul_overflow(n / units[best].den, units[best].num, &ms) ||
+		    __builtin_add_overflow(whole, ms, &whole)) {
+			errno = ERANGE;
+			return -1;
+		}
+		part += ((double)(n % units[best].den) + (double)fnum / (double)fden) *
+		    (double)units[best].num / (double)units[best].den;
 	}
-	if (!any || total > (double)INT64_MAX / 2)
+	part += 0.5;	/* to the nearest ms: part >= 0, so the cast floors */
+	if (part >= 9.2e18 || __builtin_add_overflow(whole, (int64_t)part, &rounded)) {
+		errno = ERANGE;
 		return -1;
-	*out = (int64_t)(total + 0.5);
+	}
+	*out = rounded;
 	return 0;
 }
 
@@ -321,12 +351,14 @@ util_parse_bytes(const char *s, int64_t *out)
 	char *end;
 	unsigned long long v, mult = 1;
 
-	if (s == NULL || !isdigit((unsigned char)*s))
+	if (s == NULL || !isdigit((unsigned char)*s)) {
+		errno = EINVAL;
 		return -1;
+	}
 	errno = 0;
 	v = strtoull(s, &end, 10);
 	if (errno != 0)
-		return -1;
+		return -1;	/* ERANGE: more digits than any size */
 	switch (*end) {
 	case 'k': case 'K':
 		mult = 1ULL << 10;
@@ -345,10 +377,34 @@ util_parse_bytes(const char *s, int64_t *out)
 		end++;
 	if (*end == 'B' || *end == 'b')
 		end++;
-	if (*end != '\0')
+	if (*end != '\0') {
+		errno = EINVAL;
 		return -1;
-	if (v > (unsigned long long)INT64_MAX / mult)
+	}
+	if (v > (unsigned long long)INT64_MAX / mult) {
+		errno = ERANGE;
 		return -1;
+	}
 	*out = (int64_t)(v * mult);
 	return 0;
+}
+
+int64_t
+util_add_sat(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_add_overflow(a, b, &r))
+		return b > 0 ? INT64_MAX : INT64_MIN;
+	return r;
+}
+
+int64_t
+util_mul_sat(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_mul_overflow(a, b, &r))
+		return (a < 0) != (b < 0) ? INT64_MIN : INT64_MAX;
+	return r;
 }

@@ -68,14 +68,24 @@ void	util_seterr(char *errstr, size_t errstr_size, const char *fmt, ...)
 
 /*
  * Parses a Go-style duration ("500ms", "5s", "2m30s", "1h", or a bare number
- * of milliseconds) into milliseconds. Returns 0, or -1 on a malformed value.
+ * of milliseconds) into milliseconds, rounded to the nearest. Returns 0, or
+ * -1 with errno EINVAL for a malformed value and ERANGE for one above
+ * INT64_MAX ms (never a saturated or rounded-off value).
  */
 int	util_parse_duration_ms(const char *s, int64_t *out);
 /*
  * Parses a byte size: a bare number of bytes or a number with a suffix
  * k/K, m/M, g/G (binary multiples), optionally followed by "B" or "iB".
- * Returns 0, or -1 on a malformed or overflowing value.
+ * Returns 0, or -1 with errno EINVAL for a malformed value and ERANGE for
+ * one above INT64_MAX bytes.
  */
 int	util_parse_bytes(const char *s, int64_t *out);
+
+/*
+ * a + b and a * b clamped to [INT64_MIN, INT64_MAX] instead of overflowing:
+ * for deadlines and budgets built from configured or requested numbers.
+ */
+int64_t	util_add_sat(int64_t a, int64_t b);
+int64_t	util_mul_sat(int64_t a, int64_t b);
 
 #endif

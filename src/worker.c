@@ -49,6 +49,9 @@
 #define WORKER_REVOKE_MAX_MS	240000
 /* How long the last results may take to be acknowledged at exit. */
 #define WORKER_FLUSH_MS		10000
+/* Watchdog on one attempt: this much, plus per test its wall limit and the slack. */
+#define WORKER_WATCHDOG_BASE_MS	120000
+#define WORKER_WATCHDOG_SLACK_MS 2000
 
 enum worker_state {
 	WORKER_JOB_QUEUED,	/* consumed, waiting for a free slot */
@@ -327,7 +330,7 @@ worker_start_child(struct worker *w, struct worker_job *job)
 	buf_reset(&job->out);
 	job->out_over = 0;
 	job->attempts++;
-	job->deadline = util_now_ms() + job->watchdog_ms;
+	job->deadline = util_add_sat(util_now_ms(), job->watchdog_ms);
 	job->state = WORKER_JOB_RUNNING;
 	log_debug("worker: %s: attempt %d, pid %ld", job->id, job->attempts, (long)job->pid);
 	return 0;
@@ -647,7 +650,6 @@ worker_accept(struct worker *w, rd_kafka_message_t *m)
 	char why[1024];
 	int rc;
 	rd_kafka_timestamp_type_t tstype;
-	int64_t wall, time_ms;
 
 	if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
 		if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
@@ -702,14 +704,34 @@ worker_accept(struct worker *w, rd_kafka_message_t *m)
 	job->language = xstrdup(req.language != NULL ? req.language : "?");
 	job->value = xmemdup(m->payload, m->len);
 	job->value_len = m->len;
-	/* A generous bound on one attempt: build plus every test at its wall limit. */
-	time_ms = req.time_limit_ms > 0 ? req.time_limit_ms : conf.default_time_ms;
-	wall = req.wall_time_limit_ms > 0 ? req.wall_time_limit_ms : 2 * time_ms + 1000;
-	if (wall > conf.max_wall_ms)
-		wall = conf.max_wall_ms;
-	job->watchdog_ms = 120000 + (int64_t)(req.ntests + 2) * (wall + 2000);
+	job->watchdog_ms = worker_watchdog_ms(req.time_limit_ms, req.wall_time_limit_ms,
+	    req.ntests);
 	job->state = WORKER_JOB_QUEUED;
 	request_free(&req);
+}
+
+int64_t
+worker_watchdog_ms(int64_t time_limit_ms, int64_t wall_time_limit_ms, size_t ntests)
+{
+	int64_t time_ms, wall, tests;
+
+	/*
+	 * The judge's own limits (judge_limits) first: the request's numbers
+	 * are untrusted, so they are clamped to the ceilings before any
+	 * arithmetic, and every step saturates (the ceilings themselves may
+	 * be configured as large as INT64_MAX).
+	 */
+	time_ms = time_limit_ms > 0 ? time_limit_ms : conf.default_time_ms;
+	if (time_ms > conf.max_time_ms)
+		time_ms = conf.max_time_ms;
+	wall = wall_time_limit_ms > 0 ? wall_time_limit_ms :
+	    util_add_sat(util_mul_sat(2, time_ms), 1000);
+	if (wall > conf.max_wall_ms)
+		wall = conf.max_wall_ms;
+	/* Generous: the build and start-up count as two more tests. */
+	tests = ntests > (size_t)(INT64_MAX - 2) ? INT64_MAX : (int64_t)ntests + 2;
+	return util_add_sat(WORKER_WATCHDOG_BASE_MS,
+	    util_mul_sat(tests, util_add_sat(wall, WORKER_WATCHDOG_SLACK_MS)));
 }
 
 /* Pulls a short quoted or numeric top-level-looking field out of a result
@@ -998,7 +1020,7 @@ worker_main(void)
 			worker_force_exit(w);
 		if (worker_signals == 1 && w->stop == WORKER_RUN) {
 			w->stop = WORKER_STOP_SIGNAL;
-			w->drain_deadline = util_now_ms() + conf.drain_timeout_ms;
+			w->drain_deadline = util_add_sat(util_now_ms(), conf.drain_timeout_ms);
 			log_info("worker: signal %d: no new submissions; draining %zu in flight "
 			    "(up to %lld ms)", (int)worker_last_signal,
 			    worker_count(w, WORKER_ALL), (long long)conf.drain_timeout_ms);

@@ -7,9 +7,22 @@
 #ifndef SCRC_WORKER_H
 #define SCRC_WORKER_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 /* Exit status of `scrc run --worker-child` on an infrastructure failure
  * (EX_TEMPFAIL): its line is an IE result, and the worker tries again. */
 #define WORKER_EXIT_RETRY	75
+
+/*
+ * The longest one attempt at judging may take before the worker kills it,
+ * in ms, for a request's (untrusted) time and wall limits (0 = default) and
+ * number of tests: the build, then every test at the wall limit the judge
+ * will apply (after conf's defaults and ceilings), with slack. Saturates at
+ * INT64_MAX; never overflows, always > 0.
+ */
+int64_t	worker_watchdog_ms(int64_t time_limit_ms, int64_t wall_time_limit_ms,
+	    size_t ntests);
 
 /*
  * Runs the worker with the loaded global conf until a `done` record,

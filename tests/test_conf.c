@@ -93,6 +93,24 @@ static const struct conf_case conf_cases[] = {
 	{ "RUNNER_MEMORY_LIMIT", "-5", { NULL }, 0, 0, 0, 0, "not a size" },
 	{ "RUNNER_MEMORY_LIMIT", "", { NULL }, 1, 1, 2000, 256 << 20, NULL },
 	{ NULL, NULL, { "--time-limit", NULL }, 0, 0, 0, 0, "needs a value" },
+	/* Past int64 or the setting's range: named and rejected, never saturated. */
+	{ "SCRIPT_EXPECTED", "9223372036854775807", { NULL }, 1, 1, 2000, 256 << 20, NULL },
+	{ "SCRIPT_EXPECTED", "99999999999999999999", { NULL }, 0, 0, 0, 0,
+	  "SCRIPT_EXPECTED=99999999999999999999 is out of range" },
+	{ "SCRIPT_EXPECTED", "-99999999999999999999", { NULL }, 0, 0, 0, 0,
+	  "SCRIPT_EXPECTED=-99999999999999999999 is out of range" },
+	{ "RUNNER_MAX_PARALLEL", "99999999999999999999", { NULL }, 0, 0, 0, 0,
+	  "RUNNER_MAX_PARALLEL=99999999999999999999 is out of range" },
+	{ "RUNNER_MEMORY_LIMIT", "99999999999999999999", { NULL }, 0, 0, 0, 0,
+	  "RUNNER_MEMORY_LIMIT=99999999999999999999 is out of range" },
+	{ "RUNNER_MEMORY_LIMIT", "9999999999999G", { NULL }, 0, 0, 0, 0,
+	  "RUNNER_MEMORY_LIMIT=9999999999999G is out of range" },
+	{ "RUNNER_TIME_LIMIT", "99999999999999999999", { NULL }, 0, 0, 0, 0,
+	  "RUNNER_TIME_LIMIT=99999999999999999999 is out of range" },
+	{ "RUNNER_TIME_LIMIT", "2562047788016h", { NULL }, 0, 0, 0, 0,
+	  "RUNNER_TIME_LIMIT=2562047788016h is out of range" },
+	{ NULL, NULL, { "--max-time-limit=153722867280913m", NULL }, 0, 0, 0, 0,
+	  "flag: SCRC_MAX_TIME_LIMIT=153722867280913m is out of range" },
 };
 
 static void

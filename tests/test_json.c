@@ -840,6 +840,115 @@ test_writer(void **state)
 	buf_free(&b);
 }
 
+/* ---- cutting to a cap ----------------------------------------------------- */
+
+struct cut_case {
+	const char	*name;
+	const char	*in;
+	size_t		 in_len;
+	size_t		 cap;
+	size_t		 kept;		/* bytes of in kept */
+};
+
+static const struct cut_case cut_cases[] = {
+	{ "cut: fits", B("abc"), 3, 3 },
+	{ "cut: ASCII", B("abcdef"), 4, 4 },
+	{ "cut: cap 0", B("a"), 0, 0 },
+	{ "cut: empty", B(""), 5, 0 },
+	{ "cut: escapes count as their byte", B("\n\n\x01"), 3, 3 },
+	{ "cut: 2-byte char, cap 1", B("\xc3\xa9"), 1, 0 },
+	{ "cut: 3-byte char, cap 2", B("\xe2\x82\xac"), 2, 0 },
+	{ "cut: 4-byte char, cap 3", B("\xf0\x9f\x98\x80"), 3, 0 },
+	{ "cut: 4-byte char, cap 1", B("\xf0\x9f\x98\x80x"), 1, 0 },
+	{ "cut: 4-byte char, cap 4", B("\xf0\x9f\x98\x80x"), 4, 4 },
+	{ "cut: before a 2-byte char", B("a\xc3\xa9"), 2, 1 },
+	{ "cut: inside the 3rd char", B("\xc3\xa9\xc3\xa9\xc3\xa9"), 5, 4 },
+	{ "cut: invalid byte, cap 2", B("\xff"), 2, 0 },
+	{ "cut: invalid byte, cap 3", B("\xff"), 3, 1 },
+	{ "cut: invalid bytes, cap 5", B("\xff\xfe"), 5, 1 },
+	{ "cut: truncated sequence is one U+FFFD", B("\xe2\x82x"), 3, 2 },
+	{ "cut: truncated sequence, cap 2", B("\xe2\x82"), 2, 0 },
+	{ "cut: surrogate is three U+FFFD", B("\xed\xa0\x80"), 8, 2 },
+};
+
+/* Decodes what json_write_string makes of s[0..len). */
+static char *
+written(const char *s, size_t len, size_t *out_len)
+{
+	struct buf b;
+	char *back;
+
+	buf_init(&b);
+	json_write_string(&b, s, len);
+	back = reparse(b.data, b.len, out_len);
+	buf_free(&b);
+	return back;
+}
+
+static void
+test_cut(void **state)
+{
+	const struct cut_case *c = *state;
+	size_t w, n = json_cut(c->in, c->in_len, c->cap, &w), len;
+	char *back;
+
+	assert_int_equal(n, c->kept);
+	assert_int_equal(json_cut(c->in, c->in_len, c->cap, NULL), n);
+	assert_int_equal(w, json_string_len(c->in, n));
+	back = written(c->in, n, &len);
+	assert_true(len <= c->cap);
+	assert_true(valid_utf8((unsigned char *)back, len));
+	free(back);
+}
+
+/*
+ * Random bytes and caps: the kept prefix is written within the cap, as the
+ * start of what the whole string is written as (no cut sequence becomes a
+ * U+FFFD of its own), and the next longer cut is written past the cap.
+ */
+static void
+test_cut_random(void **state)
+{
+	unsigned seed = 4242;
+	int round;
+
+	(void)state;
+	for (round = 0; round < 3000; round++) {
+		unsigned char in[32];
+		size_t n = (size_t)(round % 32), cap, kept, i, len, whole_len, next_len, w;
+		char *part, *whole, *next;
+
+		for (i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			in[i] = (unsigned char)((seed >> 16) % 2 ? 0x80 + (seed >> 8) % 0x80 :
+			    (seed >> 8));
+		}
+		seed = seed * 1103515245u + 12345u;
+		cap = (seed >> 16) % 40;
+		kept = json_cut((char *)in, n, cap, &w);
+		assert_true(kept <= n);
+		assert_int_equal(json_cut((char *)in, n, cap, NULL), kept);
+		assert_int_equal(w, json_string_len((char *)in, kept));
+		part = written((char *)in, kept, &len);
+		whole = written((char *)in, n, &whole_len);
+		assert_true(len <= cap);
+		assert_true(len <= whole_len);
+		assert_memory_equal(part, whole, len);
+		if (kept < n) {
+			/* A unit writes at most 4 bytes: the next cut within 4 more. */
+			for (i = cap + 1; i <= cap + 4 && json_cut((char *)in, n, i, NULL) == kept;
+			    i++)
+				;
+			next = written((char *)in, json_cut((char *)in, n, i, NULL), &next_len);
+			free(next);
+			assert_true(json_cut((char *)in, n, i, NULL) > kept);
+			assert_true(next_len > cap);
+		}
+		free(part);
+		free(whole);
+	}
+}
+
 /* Files under tests/data/json: good-*.json parse, bad-*.json do not. */
 static void
 test_data_files(void **state)
@@ -904,6 +1013,8 @@ main(void)
 	add("write every byte", test_write_every_byte, NULL);
 	add("write random bytes", test_write_random, NULL);
 	add("structured writer", test_writer, NULL);
+	ADD_TABLE(cut_cases, test_cut, cut_cases[i].name);
+	add("cut random bytes", test_cut_random, NULL);
 	add("data files", test_data_files, NULL);
 	return _cmocka_run_group_tests("json", all, nall, NULL, NULL);
 }

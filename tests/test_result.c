@@ -178,7 +178,7 @@ test_add_many(void **state)
 	for (i = 0; i < 5000; i++) {
 		struct result_test *t = result_add_test(&r, i + 1);
 
-		assert_int_equal(t->status, RESULT_OK);
+		assert_int_equal(t->status, RESULT_NOT_RUN);	/* until judged */
 		assert_null(t->error);
 		buf_printf(&t->out, "%d", i);
 	}
@@ -498,9 +498,9 @@ check_field(const struct json_doc *doc, int obj, const char *key, const char *or
 	int cut;
 
 	assert_true(valid_utf8((unsigned char *)s, len));
+	assert_true(len <= cap);	/* as written, whatever the bytes */
 	if (f == F_ASCII || f == F_UTF8 || f == F_CTRL) {
 		assert_true(len <= orig_len);
-		assert_true(len <= cap);
 		assert_memory_equal(s, orig, len);
 		if (f == F_UTF8 && len < orig_len)	/* cut before a lead byte */
 			assert_true(((unsigned char)orig[len] & 0xC0) != 0x80);
@@ -638,6 +638,204 @@ test_cut(void **state)
 	free(big);
 }
 
+/*
+ * Caps smaller than the first character: what is kept is counted as it is
+ * written (a cut or invalid sequence would be the 3 bytes of U+FFFD), so it
+ * never passes the cap. Checked on the top-level and a test's outputs.
+ */
+struct first_char_case {
+	const char	*name;
+	const char	*text;
+	size_t		 len;
+	size_t		 field_cap;
+	const char	*want;		/* the field as read back */
+	size_t		 want_len;
+	int		 cut;
+};
+
+#define B(s)	s, sizeof(s) - 1
+
+static const struct first_char_case first_char_cases[] = {
+	{ "cap 1, 2-byte character", B("\xc3\xa9"), 1, B(""), 1 },
+	{ "cap 2, 3-byte character", B("\xe2\x82\xac"), 2, B(""), 1 },
+	{ "cap 3, 4-byte character", B("\xf0\x9f\x98\x80"), 3, B(""), 1 },
+	{ "cap 1, 4-byte character", B("\xf0\x9f\x98\x80"), 1, B(""), 1 },
+	{ "cap 4, 4-byte character: whole", B("\xf0\x9f\x98\x80"), 4, B("\xf0\x9f\x98\x80"),
+	    0 },
+	{ "cap 2, ASCII then 2-byte character", B("a\xc3\xa9"), 2, B("a"), 1 },
+	{ "cap 2, invalid byte", B("\xff"), 2, B(""), 1 },
+	{ "cap 3, invalid byte: U+FFFD", B("\xff"), 3, B("\xef\xbf\xbd"), 0 },
+	{ "cap 4, two invalid bytes", B("\xff\xfe"), 4, B("\xef\xbf\xbd"), 1 },
+	{ "cap 2, truncated sequence", B("\xe2\x82"), 2, B(""), 1 },
+	{ "cap 0, 2-byte character", B("\xc3\xa9"), 0, B(""), 1 },
+};
+
+static void
+test_first_char(void **state)
+{
+	const struct first_char_case *c = *state;
+	static const char *const keys[] = { "stdout", "stderr" };
+	struct result r;
+	struct result_test *t;
+	struct json_doc *doc;
+	char *json, *s;
+	size_t len, sl, i;
+	int tests, t0;
+
+	result_init(&r, "first-char");
+	r.status = RESULT_WA;
+	buf_append(&r.out, c->text, c->len);
+	buf_append(&r.err, c->text, c->len);
+	t = result_add_test(&r, 1);
+	t->status = RESULT_WA;
+	buf_append(&t->out, c->text, c->len);
+	buf_append(&t->err, c->text, c->len);
+	t->input = "";
+	json = result_to_json(&r, c->field_cap, 1000000, &len);
+	assert_true(valid_utf8((unsigned char *)json, len));
+	doc = parse_record(json, len);
+	tests = json_object_get(doc, 0, "tests");
+	t0 = json_first(doc, tests);
+	for (i = 0; i < 4; i++) {
+		s = get_str(doc, i < 2 ? 0 : t0, keys[i % 2], &sl);
+		if (sl > c->field_cap)
+			fail_msg("%s is %zu bytes as written, over its cap of %zu", keys[i % 2],
+			    sl, c->field_cap);
+		assert_int_equal(sl, c->want_len);
+		assert_memory_equal(s, c->want, sl);
+		free(s);
+	}
+	assert_int_equal(get_bool(doc, 0, "truncated", -1), c->cut);
+	assert_int_equal(get_bool(doc, t0, "truncated", 0), c->cut);
+	json_free(doc);
+	free(json);
+	result_free(&r);
+}
+
+/*
+ * The id is held to 8 KiB escaped bytes (RESULT_ID_BUDGET in result.c). Ids from the record are
+ * at most 1 KiB, but a fallback id (the record key) may be any length: when
+ * it is cut, "truncated" must say so.
+ */
+struct id_case {
+	const char	*name;
+	size_t		 len;
+	char		 fill;
+	int		 cut;
+};
+
+static const struct id_case id_cases[] = {
+	{ "id: 1 KiB, whole", 1024, 'k', 0 },
+	{ "id: 8 KiB fallback, whole", 8192, 'k', 0 },
+	{ "id: 8 KiB + 1 fallback, cut and flagged", 8193, 'k', 1 },
+	{ "id: 64 KiB fallback, cut and flagged", 65536, 'k', 1 },
+	{ "id: 1 KiB of control bytes, whole", 1024, '\x01', 0 },
+	{ "id: 2 KiB of control bytes, cut and flagged", 2048, '\x01', 1 },
+};
+
+static void
+test_id(void **state)
+{
+	const struct id_case *c = *state;
+	struct result r;
+	struct json_doc *doc;
+	char *id, *json, *s;
+	size_t len, sl;
+
+	id = xmalloc(c->len + 1);
+	memset(id, c->fill, c->len);
+	id[c->len] = '\0';
+	result_init(&r, id);
+	r.status = RESULT_IE;
+	result_set_error(&r, "record is not valid JSON");
+	json = result_to_json(&r, 65536, 1000000, &len);
+	doc = parse_record(json, len);
+	s = get_str(doc, 0, "id", &sl);
+	assert_true(sl <= c->len);
+	assert_memory_equal(s, id, sl);
+	assert_int_equal(sl < c->len, c->cut);
+	assert_int_equal(get_bool(doc, 0, "truncated", -1), c->cut);
+	free(s);
+	json_free(doc);
+	free(json);
+	result_free(&r);
+	free(id);
+}
+
+/*
+ * A test is added before it runs; when the judge fails during it the
+ * result is IE, and the test must show as not run, never as OK. Judged
+ * tests keep their verdicts, and aggregation reads an unjudged test as
+ * "-" (not OK).
+ */
+struct unjudged_case {
+	const char		*name;
+	size_t			 njudged;
+	enum result_status	 judged[3];
+	size_t			 nadded;	/* judged, then added but not judged */
+	int			 aggregate;
+	enum result_status	 top;		/* set when not aggregated */
+	const char		*want[4];
+	const char		*want_top;
+};
+
+static const struct unjudged_case unjudged_cases[] = {
+	{ "unjudged: IE during the only test", 0, { RESULT_OK }, 1, 0, RESULT_IE,
+	    { "-" }, "IE" },
+	{ "unjudged: IE during the second test", 1, { RESULT_OK }, 2, 0, RESULT_IE,
+	    { "OK", "-" }, "IE" },
+	{ "unjudged: IE during the third, run all", 2, { RESULT_WA, RESULT_OK }, 3, 0,
+	    RESULT_IE, { "WA", "OK", "-" }, "IE" },
+	{ "unjudged: aggregated, not OK", 1, { RESULT_OK }, 2, 1, RESULT_OK,
+	    { "OK", "-" }, "-" },
+	{ "unjudged: all judged OK stays OK", 2, { RESULT_OK, RESULT_OK }, 2, 1, RESULT_OK,
+	    { "OK", "OK" }, "OK" },
+};
+
+static void
+test_unjudged(void **state)
+{
+	const struct unjudged_case *c = *state;
+	struct result r;
+	struct json_doc *doc;
+	char *json, *s;
+	size_t len, sl, i;
+	int tests, t;
+
+	result_init(&r, "unjudged");
+	for (i = 0; i < c->nadded; i++) {
+		struct result_test *rt = result_add_test(&r, (int)i + 1);
+
+		rt->input = "1\n";
+		rt->input_len = 2;
+		if (i < c->njudged)
+			rt->status = c->judged[i];
+	}
+	if (c->aggregate) {
+		result_aggregate(&r);
+	} else {
+		r.status = c->top;
+		result_set_error(&r, "test %zu: box died", c->nadded);
+	}
+	json = result_to_json(&r, 65536, 1000000, &len);
+	doc = parse_record(json, len);
+	s = get_str(doc, 0, "status", &sl);
+	assert_string_equal(s, c->want_top);
+	free(s);
+	tests = json_object_get(doc, 0, "tests");
+	assert_int_equal(json_size(doc, tests), c->nadded);
+	for (i = 0, t = json_first(doc, tests); i < c->nadded; i++, t = json_next(doc, t)) {
+		s = get_str(doc, t, "status", &sl);
+		if (i >= c->njudged && strcmp(s, "OK") == 0)
+			fail_msg("test %zu was never judged but shows OK", i + 1);
+		assert_string_equal(s, c->want[i]);
+		free(s);
+	}
+	json_free(doc);
+	free(json);
+	result_free(&r);
+}
+
 /* The same result encodes to the same bytes (timestamp aside). */
 static void
 test_deterministic(void **state)
@@ -685,6 +883,12 @@ main(void)
 	add("record key order", test_key_order, NULL);
 	for (i = 0; i < sizeof cut_cases / sizeof cut_cases[0]; i++)
 		add(cut_cases[i].name, test_cut, &cut_cases[i]);
+	for (i = 0; i < sizeof first_char_cases / sizeof first_char_cases[0]; i++)
+		add(first_char_cases[i].name, test_first_char, &first_char_cases[i]);
+	for (i = 0; i < sizeof id_cases / sizeof id_cases[0]; i++)
+		add(id_cases[i].name, test_id, &id_cases[i]);
+	for (i = 0; i < sizeof unjudged_cases / sizeof unjudged_cases[0]; i++)
+		add(unjudged_cases[i].name, test_unjudged, &unjudged_cases[i]);
 	add("deterministic", test_deterministic, NULL);
 	return _cmocka_run_group_tests("result", all, nall, NULL, NULL);
 }

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -34,43 +35,62 @@ struct parse_case {
 	const char	*in;
 	int		 rc;
 	int64_t		 out;
+	int		 err;	/* errno with rc -1: EINVAL malformed, ERANGE too large */
 };
 
 static const struct parse_case duration_cases[] = {
-	{ "500ms", 0, 500 },
-	{ "5s", 0, 5000 },
-	{ "2m30s", 0, 150000 },
-	{ "1.5s", 0, 1500 },
-	{ "1h", 0, 3600000 },
-	{ "1h2m3s4ms", 0, 3723004 },
-	{ "0", 0, 0 },
-	{ "0s", 0, 0 },
-	{ "250", 0, 250 },			/* a bare number is milliseconds */
-	{ ".5s", 0, 500 },
-	{ "1500us", 0, 2 },			/* rounded to the nearest ms */
-	{ "1400us", 0, 1 },
-	{ "1000000ns", 0, 1 },
-	{ "1\xc2\xb5s", 0, 0 },			/* µs */
-	{ "9223372036854775807", 0, INT64_MAX },
-	{ "", -1, 0 },
-	{ "5x", -1, 0 },
-	{ "-1s", -1, 0 },
-	{ "-1", -1, 0 },
-	{ "s", -1, 0 },
-	{ "ms", -1, 0 },
-	{ ".", -1, 0 },
-	{ "5", 0, 5 },
-	{ "5 s", -1, 0 },
-	{ " 5s", -1, 0 },
-	{ "5s ", -1, 0 },
-	{ "1.5.5s", -1, 0 },
-	{ "5sec", -1, 0 },
-	{ "1d", -1, 0 },
-	{ "inf", -1, 0 },
-	{ "nan", -1, 0 },
-	{ "1e400s", -1, 0 },
-	{ "99999999999999999999h", -1, 0 },
-	{ "2m-30s", -1, 0 },
+	{ "500ms", 0, 500, 0 },
+	{ "5s", 0, 5000, 0 },
+	{ "2m30s", 0, 150000, 0 },
+	{ "1.5s", 0, 1500, 0 },
+	{ "1h", 0, 3600000, 0 },
+	{ "1h2m3s4ms", 0, 3723004, 0 },
+	{ "0", 0, 0, 0 },
+	{ "0s", 0, 0, 0 },
+	{ "250", 0, 250, 0 },			/* a bare number is milliseconds */
+	{ ".5s", 0, 500, 0 },
+	{ "1500us", 0, 2, 0 },			/* rounded to the nearest ms */
+	{ "1400us", 0, 1, 0 },
+	{ "1000000ns", 0, 1, 0 },
+	{ "1\xc2\xb5s", 0, 0, 0 },			/* µs */
+	{ "9223372036854775807", 0, INT64_MAX, 0 },
+	{ "", -1, 0, EINVAL },
+	{ "5x", -1, 0, EINVAL },
+	{ "-1s", -1, 0, EINVAL },
+	{ "-1", -1, 0, EINVAL },
+	{ "s", -1, 0, EINVAL },
+	{ "ms", -1, 0, EINVAL },
+	{ ".", -1, 0, EINVAL },
+	{ "5", 0, 5, 0 },
+	{ "5 s", -1, 0, EINVAL },
+	{ " 5s", -1, 0, EINVAL },
+	{ "5s ", -1, 0, EINVAL },
+	{ "1.5.5s", -1, 0, EINVAL },
+	{ "5sec", -1, 0, EINVAL },
+	{ "1d", -1, 0, EINVAL },
+	{ "inf", -1, 0, EINVAL },
+	{ "nan", -1, 0, EINVAL },
+	{ "1e400s", -1, 0, EINVAL },
+	{ "99999999999999999999h", -1, 0, ERANGE },
+	{ "2m-30s", -1, 0, EINVAL },
+	{ "+5", -1, 0, EINVAL },
+	{ " 5", -1, 0, EINVAL },
+	{ "1.5h", 0, 5400000, 0 },
+	{ "9223372036854775807ms", 0, INT64_MAX, 0 },
+	{ "9223372036854775807ms0.4ms", 0, INT64_MAX, 0 },
+	{ "153722867280912m55807ms", 0, INT64_MAX, 0 },
+	{ "2562047788015h", 0, 9223372036854000000LL, 0 },
+	/* Past INT64_MAX ms: an error, never saturated or rounded off. */
+	{ "9223372036854775808", -1, 0, ERANGE },
+	{ "99999999999999999999", -1, 0, ERANGE },
+	{ "9223372036854775808ms", -1, 0, ERANGE },
+	{ "9223372036854775807ms1ms", -1, 0, ERANGE },
+	{ "9223372036854775807ms0.5ms", -1, 0, ERANGE },
+	{ "153722867280913m", -1, 0, ERANGE },
+	{ "2562047788016h", -1, 0, ERANGE },
+	{ "99999999999999h", -1, 0, ERANGE },
+	{ "1000000000000000000000000000000ns", -1, 0, ERANGE },
+	{ "9223372036854775807ns", 0, 9223372036855, 0 },
 };
 
 static void
@@ -79,42 +99,49 @@ test_duration(void **state)
 	const struct parse_case *c = *state;
 	int64_t out = -12345;
 
+	errno = 0;
 	assert_int_equal(util_parse_duration_ms(c->in, &out), c->rc);
 	if (c->rc == 0)
 		assert_true(out == c->out);
-	else
-		assert_true(out == -12345);	/* untouched on failure */
+	else {
+		assert_true(out == -12345);
+		assert_int_equal(errno, c->err);
+	}	/* untouched on failure */
 }
 
 static const struct parse_case bytes_cases[] = {
-	{ "0", 0, 0 },
-	{ "1024", 0, 1024 },
-	{ "1k", 0, 1024 },
-	{ "1K", 0, 1024 },
-	{ "1KB", 0, 1024 },
-	{ "1KiB", 0, 1024 },
-	{ "64m", 0, 64 << 20 },
-	{ "64MiB", 0, 64 << 20 },
-	{ "2G", 0, 2LL << 30 },
-	{ "2GB", 0, 2LL << 30 },
-	{ "100B", 0, 100 },
-	{ "9223372036854775807", 0, INT64_MAX },
-	{ "8589934591G", 0, 8589934591LL << 30 },
-	{ "", -1, 0 },
-	{ "-1", -1, 0 },
-	{ "+1", -1, 0 },
-	{ " 1", -1, 0 },
-	{ "1 k", -1, 0 },
-	{ "1T", -1, 0 },
-	{ "1.5M", -1, 0 },
-	{ "k", -1, 0 },
-	{ "1iB", -1, 0 },
-	{ "1KiBx", -1, 0 },
-	{ "1kk", -1, 0 },
-	{ "9223372036854775808", -1, 0 },
-	{ "8589934592G", -1, 0 },
-	{ "99999999999999999999", -1, 0 },
-	{ "0x10", -1, 0 },
+	{ "0", 0, 0, 0 },
+	{ "1024", 0, 1024, 0 },
+	{ "1k", 0, 1024, 0 },
+	{ "1K", 0, 1024, 0 },
+	{ "1KB", 0, 1024, 0 },
+	{ "1KiB", 0, 1024, 0 },
+	{ "64m", 0, 64 << 20, 0 },
+	{ "64MiB", 0, 64 << 20, 0 },
+	{ "2G", 0, 2LL << 30, 0 },
+	{ "2GB", 0, 2LL << 30, 0 },
+	{ "100B", 0, 100, 0 },
+	{ "9223372036854775807", 0, INT64_MAX, 0 },
+	{ "8589934591G", 0, 8589934591LL << 30, 0 },
+	{ "", -1, 0, EINVAL },
+	{ "-1", -1, 0, EINVAL },
+	{ "+1", -1, 0, EINVAL },
+	{ " 1", -1, 0, EINVAL },
+	{ "1 k", -1, 0, EINVAL },
+	{ "1T", -1, 0, EINVAL },
+	{ "1.5M", -1, 0, EINVAL },
+	{ "k", -1, 0, EINVAL },
+	{ "1iB", -1, 0, EINVAL },
+	{ "1KiBx", -1, 0, EINVAL },
+	{ "1kk", -1, 0, EINVAL },
+	{ "9223372036854775808", -1, 0, ERANGE },
+	{ "8589934592G", -1, 0, ERANGE },
+	{ "99999999999999999999", -1, 0, ERANGE },
+	{ "0x10", -1, 0, EINVAL },
+	{ "9999999999999G", -1, 0, ERANGE },
+	{ "8796093022208M", -1, 0, ERANGE },
+	{ "18446744073709551616", -1, 0, ERANGE },
+	{ "18446744073709551615", -1, 0, ERANGE },
 };
 
 static void
@@ -123,11 +150,14 @@ test_bytes(void **state)
 	const struct parse_case *c = *state;
 	int64_t out = -12345;
 
+	errno = 0;
 	assert_int_equal(util_parse_bytes(c->in, &out), c->rc);
 	if (c->rc == 0)
 		assert_true(out == c->out);
-	else
+	else {
 		assert_true(out == -12345);
+		assert_int_equal(errno, c->err);
+	}
 }
 
 static void
@@ -138,6 +168,36 @@ test_parse_null(void **state)
 	(void)state;
 	assert_int_equal(util_parse_duration_ms(NULL, &out), -1);
 	assert_int_equal(util_parse_bytes(NULL, &out), -1);
+}
+
+struct sat_case {
+	int64_t	a, b;
+	int64_t	sum, product;
+};
+
+static const struct sat_case sat_cases[] = {
+	{ 2, 3, 5, 6 },
+	{ -2, 3, 1, -6 },
+	{ 0, INT64_MAX, INT64_MAX, 0 },
+	{ INT64_MAX, 1, INT64_MAX, INT64_MAX },
+	{ INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX },
+	{ INT64_MIN, -1, INT64_MIN, INT64_MAX },
+	{ INT64_MIN, INT64_MAX, -1, INT64_MIN },
+	{ 4611686018427387904LL, 2, 4611686018427387906LL, INT64_MAX },
+	{ -4611686018427387905LL, 2, -4611686018427387903LL, INT64_MIN },
+	{ 3037000500LL, 3037000500LL, 6074001000LL, INT64_MAX },
+	{ 3037000499LL, 3037000499LL, 6074000998LL, 9223372030926249001LL },
+};
+
+static void
+test_sat(void **state)
+{
+	const struct sat_case *c = *state;
+
+	assert_true(util_add_sat(c->a, c->b) == c->sum);
+	assert_true(util_add_sat(c->b, c->a) == c->sum);
+	assert_true(util_mul_sat(c->a, c->b) == c->product);
+	assert_true(util_mul_sat(c->b, c->a) == c->product);
 }
 
 /* struct buf: NUL bytes, growth, printf, reset, steal, free. */
@@ -235,6 +295,9 @@ main(void)
 		    &duration_cases[i]);
 	for (i = 0; i < sizeof bytes_cases / sizeof bytes_cases[0]; i++)
 		add(xasprintf("bytes \"%s\"", bytes_cases[i].in), test_bytes, &bytes_cases[i]);
+	for (i = 0; i < sizeof sat_cases / sizeof sat_cases[0]; i++)
+		add(xasprintf("saturating %lld, %lld", (long long)sat_cases[i].a,
+		    (long long)sat_cases[i].b), test_sat, &sat_cases[i]);
 	add("NULL inputs", test_parse_null, NULL);
 	add("buf", test_buf, NULL);
 	add("helpers", test_helpers, NULL);

@@ -2,7 +2,7 @@
 # box.bats - the execution engine through the real Docker engine: docker.c
 # opens a box (a sandboxed container with scrc-box as PID 1, attached over
 # one stream), sends files in, runs programs and fetches files back. A small
-# driver (box-probe, built here from src/docker.c and src/util.c) speaks
+# driver (box-probe, built here from src/docker.c, uidpool.c and util.c) speaks
 # docker.h from a line script; a static test program `t` in a throwaway
 # image plays the misbehaving submission (CPU hog, sleeper, memory hog,
 # output flood, fork bomb, daemon, disk filler, a family of memory-holding
@@ -26,7 +26,8 @@ setup_file() {
 	else
 		export BOX_BIN=$dir/scrc-box
 		gcc -std=gnu11 -O2 -D_GNU_SOURCE -I"$dir" -I"$root/src" -static \
-			-o "$BOX_BIN" "$root/src/scrc-box.c"
+			-o "$BOX_BIN" "$root/src/scrc-box.c" "$root/src/box-cgroup.c" \
+			"$root/src/box-clean.c"
 	fi
 
 	# The misbehaving submission: one static binary, the first argument picks
@@ -261,6 +262,7 @@ int main(void)
 				else if (!strcmp(w[i], "wall")) ex.wall_ms = atoll(v);
 				else if (!strcmp(w[i], "cap")) ex.output_cap = atoll(v);
 				else if (!strcmp(w[i], "fsize")) ex.file_size = atoll(v);
+				else if (!strcmp(w[i], "mem")) util_parse_bytes(v, &ex.mem_limit);
 				else if (!strcmp(w[i], "cwd")) ex.cwd = v;
 				else if (!strcmp(w[i], "in")) { ex.input = v; ex.input_len = strlen(v); }
 				else if (!strcmp(w[i], "env")) { env[ne++] = v; env[ne] = NULL; }
@@ -279,11 +281,12 @@ int main(void)
 				prog_ms += r.wall_ms;
 				if (reps == 1) {
 					printf("exec exited=%d code=%d signal=%d cpu_ms=%lld wall_ms=%lld mem=%lld "
-					    "oom=%d cpu_hit=%d wall_hit=%d out_hit=%d outlen=%zu errlen=%zu "
-					    "host_ms=%lld\n", r.exited, r.exit_code, r.signal,
-					    (long long)r.cpu_ms, (long long)r.wall_ms,
+					    "oom=%d cpu_hit=%d wall_hit=%d out_hit=%d mem_hit=%d dirty=%d "
+					    "outlen=%zu errlen=%zu host_ms=%lld\n", r.exited, r.exit_code,
+					    r.signal, (long long)r.cpu_ms, (long long)r.wall_ms,
 					    (long long)r.memory_bytes, r.oom_killed, r.cpu_limit_hit,
-					    r.wall_limit_hit, r.output_limit_hit, r.out.len, r.err.len,
+					    r.wall_limit_hit, r.output_limit_hit, r.mem_limit_hit, r.dirty,
+					    r.out.len, r.err.len,
 					    (long long)(util_now_ms() - t0));
 					show("out", &r.out);
 					show("err", &r.err);
@@ -327,7 +330,7 @@ int main(void)
 }
 EOF
 	gcc -std=gnu11 -O2 -D_GNU_SOURCE -I"$dir" -I"$root/src" -o "$dir/box-probe" \
-		"$dir/probe.c" "$root/src/docker.c" "$root/src/util.c" -lpipeline
+		"$dir/probe.c" "$root/src/docker.c" "$root/src/uidpool.c" "$root/src/util.c" -lpipeline
 	export PROBE=$dir/box-probe
 }
 
@@ -459,21 +462,50 @@ EOF
 	[ "$(val mem "$(line "exec " 3)")" -le $((4 << 20)) ]
 }
 
-@test "files written to the work dir or /tmp are not counted as the program's memory" {
+@test "files in the run's directory, /tmp and /dev/shm count as its memory; the next run starts from zero" {
 	run probe <<'EOF'
-open 160m 64 48m
+open 200m 64 48m
 exec fsize=100000000 -- t file big 30
 exec fsize=100000000 -- t file /tmp/big 30
+exec fsize=100000000 -- t file /dev/shm/big 30
+exec -- t echo after
 close
 EOF
 	echo "$output"
-	local l
-	[ "$(line "out:" 1)" = 'out: written\n' ]
-	[ "$(line "out:" 2)" = 'out: written\n' ]
-	for l in "$(line "exec " 1)" "$(line "exec " 2)"; do
+	local l k
+	for k in 1 2 3; do
+		l=$(line "exec " $k)
+		[ "$(line "out:" $k)" = 'out: written\n' ]
 		[ "$(val code "$l")" = 0 ]
-		[ "$(val mem "$l")" -le $((10 << 20)) ]
+		[ "$(val mem "$l")" -ge $((28 << 20)) ]
+		[ "$(val mem "$l")" -le $((40 << 20)) ]
+		[ "$(val dirty "$l")" = 0 ]
 	done
+	[ "$(line "out:" 4)" = 'out: after\n' ]
+	[ "$(val mem "$(line "exec " 4)")" -le $((4 << 20)) ]
+}
+
+@test "a run holding files past its allowance is stopped near it, by scrc-box or the kernel" {
+	# The container allows 200m; the allowance is 24m. The reserve takes the rest.
+	run probe <<'EOF'
+open 200m 64 100m
+exec mem=24m fsize=100000000 -- t file /tmp/big 80
+exec mem=24m fsize=100000000 -- t file /dev/shm/big 80
+exec mem=24m -- t mem 60
+exec mem=24m -- t mem 10
+close
+EOF
+	echo "$output"
+	local l k
+	for k in 1 2 3; do
+		l=$(line "exec " $k)
+		# Killed (signal 9), or the write failed when the kernel refused memory.
+		[ "$(val mem_hit "$l")" = 1 ] || [ "$(val oom "$l")" = 1 ] || [ "$(val code "$l")" = 3 ]
+		[ "$(val mem "$l")" -le $(((24 + 8 + 8) << 20)) ]
+	done
+	# A run within the allowance is untouched.
+	l=$(line "exec " 4)
+	[ "$(val code "$l")" = 0 ] && [ "$(val mem_hit "$l")" = 0 ] && [ "$(val oom "$l")" = 0 ]
 }
 
 @test "recursion 1,000,000 deep (~100 MiB of stack) runs; the stack counts as memory" {
@@ -576,10 +608,11 @@ put prog/x 755 hello
 put ../escape 644 no
 put /abs 644 no
 exec cwd=prog -- t write out.txt result
-exec in=abc -- t cat
 fetch prog 100000 x out.txt
 fetch prog 3 x
 fetch prog 100 missing
+exec in=abc -- t cat
+fetch prog 100000 x
 exec -- t echo still
 close
 EOF
@@ -587,12 +620,14 @@ EOF
 	[ "$(line "put " 1)" = "put ok" ]
 	[[ "$(line "put " 2)" == "put fail: "* ]]
 	[[ "$(line "put " 3)" == "put fail: "* ]]
-	[ "$(line "out:" 2)" = 'out: abc' ]
 	[ "$(line "file " 1)" = "file x 755 5 hello" ]
 	[ "$(line "file " 2)" = "file out.txt 644 6 result" ]
 	[ "$(line "fetch ok")" = "fetch ok n=2" ]
 	[[ "$(line "fetch fail" 1)" == *"more than 3 bytes"* ]]
 	[[ "$(line "fetch fail" 2)" == *"missing"* ]]
+	[ "$(line "out:" 2)" = 'out: abc' ]
+	# A directory a program ran in by name (a build's) is gone before the next run.
+	[[ "$(line "fetch fail" 3)" == *"prog"* ]]
 	[ "$(line "out:" 3)" = 'out: still\n' ]
 }
 

@@ -95,3 +95,62 @@ expect() {
 		return 1
 	fi
 }
+
+# Helpers of the suites that judge hostile programs through `scrc run`
+# (hostile.bats, integrity.bats). They use $ID (one per test) and $LIMITS.
+
+# need_env: the built scrc, scrc-box and profiles, and a Docker daemon.
+need_env() {
+	if [ -z "${SCRC:-}" ] || [ ! -x "$SCRC" ]; then
+		echo "SCRC must name the built scrc binary (make check-integration sets it)" >&2
+		return 1
+	fi
+	if [ -z "${SCRC_BOX:-}" ] || [ ! -r "$SCRC_BOX" ]; then
+		echo "SCRC_BOX must name the built scrc-box helper" >&2
+		return 1
+	fi
+	export SCRC_LANG_DIR=${SCRC_LANG_DIR:-$(repo_root)/lang}
+	require_docker
+}
+
+# make_sub OUT LANG SOURCEFILE [JQ-OBJECT]: a submission of the file with
+# id $ID-<name of OUT>; JQ-OBJECT is merged in (default: $LIMITS).
+make_sub() {
+	jq -n --rawfile src "$3" --arg lang "$2" --arg id "$ID-$(basename "$1" .json)" \
+		"{id: \$id, language: \$lang, source: \$src} + (${4:-$LIMITS})" > "$1"
+}
+
+# faster_than MS: fail unless the last judge took less than MS.
+faster_than() {
+	if [ "$ELAPSED_MS" -ge "$1" ]; then
+		echo "judging took $ELAPSED_MS ms, expected under $1 ms" >&2
+		return 1
+	fi
+}
+
+# strict_json FILE...: a strict UTF-8 JSON parser accepts each FILE.
+strict_json() {
+	"$PYTHON" -c '
+import json, sys
+for p in sys.argv[1:]:
+    json.loads(open(p, "rb").read().decode("utf-8", errors="strict"))
+' "$@"
+}
+
+# containers_of PREFIX: the containers (any state) whose submission label
+# starts with PREFIX.
+containers_of() {
+	docker ps -a --filter label=scrc=1 \
+		--format '{{.ID}} {{.Label "scrc.submission"}} {{.Status}}' |
+		awk -v p="$1" 'index($2, p) == 1'
+}
+
+# no_containers_left: fail when a container of this test survives.
+no_containers_left() {
+	local left
+	left=$(containers_of "$ID-")
+	if [ -n "$left" ]; then
+		echo "containers left behind: $left" >&2
+		return 1
+	fi
+}

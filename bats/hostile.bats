@@ -14,19 +14,6 @@ load helpers
 # The limits of every run here unless a test says otherwise.
 LIMITS='{limits: {time_limit_ms: 1000, memory_limit_bytes: 67108864}}'
 
-need_env() {
-	if [ -z "${SCRC:-}" ] || [ ! -x "$SCRC" ]; then
-		echo "SCRC must name the built scrc binary (make check-integration sets it)" >&2
-		return 1
-	fi
-	if [ -z "${SCRC_BOX:-}" ] || [ ! -r "$SCRC_BOX" ]; then
-		echo "SCRC_BOX must name the built scrc-box helper" >&2
-		return 1
-	fi
-	export SCRC_LANG_DIR=${SCRC_LANG_DIR:-$(repo_root)/lang}
-	require_docker
-}
-
 setup_file() {
 	need_env
 	# Every submission id of this file starts with this: the containers
@@ -39,48 +26,6 @@ setup() {
 	H=$(repo_root)/bats/programs/hostile
 	T=$BATS_TEST_TMPDIR
 	ID=$HOSTILE_ID-$BATS_TEST_NUMBER
-}
-
-# make_sub OUT LANG SOURCEFILE [JQ-OBJECT]: a submission of the file with
-# id $ID-<name of OUT>; JQ-OBJECT is merged in (default: $LIMITS).
-make_sub() {
-	jq -n --rawfile src "$3" --arg lang "$2" --arg id "$ID-$(basename "$1" .json)" \
-		"{id: \$id, language: \$lang, source: \$src} + (${4:-$LIMITS})" > "$1"
-}
-
-# faster_than MS: fail unless the last judge took less than MS.
-faster_than() {
-	if [ "$ELAPSED_MS" -ge "$1" ]; then
-		echo "judging took $ELAPSED_MS ms, expected under $1 ms" >&2
-		return 1
-	fi
-}
-
-# strict_json FILE...: a strict UTF-8 JSON parser accepts each FILE.
-strict_json() {
-	"$PYTHON" -c '
-import json, sys
-for p in sys.argv[1:]:
-    json.loads(open(p, "rb").read().decode("utf-8", errors="strict"))
-' "$@"
-}
-
-# containers_of PREFIX: the containers (any state) whose submission label
-# starts with PREFIX.
-containers_of() {
-	docker ps -a --filter label=scrc=1 \
-		--format '{{.ID}} {{.Label "scrc.submission"}} {{.Status}}' |
-		awk -v p="$1" 'index($2, p) == 1'
-}
-
-# no_containers_left: fail when a container of this test survives.
-no_containers_left() {
-	local left
-	left=$(containers_of "$ID-")
-	if [ -n "$left" ]; then
-		echo "containers left behind: $left" >&2
-		return 1
-	fi
 }
 
 @test "fork bomb (C) is contained by the pids limit, and the next submission is judged normally" {
@@ -130,10 +75,23 @@ no_containers_left() {
 	faster_than 10000
 	judge "$T/filltmp.json"
 	faster_than 10000
-	# The size of one file is capped (EFBIG), then the tmpfs is full.
-	expect "$T/fillwd.json" '.status == "RE" and .exit_code == 1 and
-		(.stdout | test("File too large")) and (.stdout | test("No space left on device"))'
-	expect "$T/filltmp.json" '.status == "RE" and .exit_code == 1 and
+	# The size of one file is capped (EFBIG); files are memory, so the
+	# memory limit (64 MiB, smaller than the tmpfs) stops the filling: ML.
+	expect "$T/fillwd.json" '.status == "ML" and (.stdout | test("File too large")) and
+		.memory_bytes >= 64 * 1048576 and .memory_bytes <= (64 + 8 + 8) * 1048576'
+	expect "$T/filltmp.json" '.status == "ML" and
+		.memory_bytes >= 64 * 1048576 and .memory_bytes <= (64 + 8 + 8) * 1048576'
+	no_containers_left
+}
+
+@test "with room in memory, filling the disk ends in ENOSPC at the tmpfs size" {
+	sed 's|@DIR@|/tmp|' "$H/diskfill.c" > "$T/filltmp.c"
+	# 512 MiB of memory, a 64 MiB tmpfs: the file system fills first.
+	make_sub "$T/big.json" c "$T/filltmp.c" '{limits: {time_limit_ms: 2000,
+		memory_limit_bytes: 536870912}}'
+	SCRC_WORKDIR_SIZE=64M judge "$T/big.json"
+	faster_than 10000
+	expect "$T/big.json" '.status == "RE" and .exit_code == 1 and
 		(.stdout | test("No space left on device"))'
 	no_containers_left
 }
@@ -209,10 +167,11 @@ no_containers_left() {
 	no_containers_left
 }
 
-@test "programs run as nobody (uid and gid 65534)" {
+@test "programs run unprivileged: real and effective ids equal, not root" {
 	make_sub "$T/id.json" c "$H/whoami.c"
 	judge "$T/id.json"
-	expect "$T/id.json" '.status == "OK" and .stdout == "65534 65534 65534 65534\n"'
+	expect "$T/id.json" '.status == "OK" and (.stdout | split(" ") | map(tonumber) |
+		.[0] >= 1000 and .[0] == .[1] and .[0] == .[2] and .[0] == .[3])'
 	no_containers_left
 }
 

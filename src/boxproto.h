@@ -12,16 +12,18 @@
  * host -> box
  *   PUT    path\0 mode-octal\0 bytes...          -> OK | FAIL
  *   IN     bytes...                              (appended to the next EXEC's stdin)
- *   EXEC   cwd\0 cpu_ms\0 wall_ms\0 output_cap\0 file_size\0
+ *   EXEC   cwd\0 cpu_ms\0 wall_ms\0 output_cap\0 file_size\0 mem_limit\0
  *          argc\0 argv...\0 envc\0 env...\0      -> OUT*, ERR*, RESULT | FAIL
- *          (empty cwd: a fresh empty directory removed afterwards)
+ *          (empty cwd: a fresh empty directory removed afterwards; a named
+ *          cwd is handed to the programs' uid and removed before the next
+ *          run in a fresh one; mem_limit 0: no allowance of its own)
  *   FETCH  max_bytes\0 base\0 name\0 ...         -> FILE*, DONE | FAIL
  *          (names relative to workdir/base, directories walked; FILE paths
  *          are relative to base: base "build", name "classes" gives
  *          "classes/Main.class"; an empty base is the workdir)
  *   QUIT   (empty)                               box exits
  * box -> host
- *   HELLO  key=value\0 ... (version, cgroup, uid)  once, at start
+ *   HELLO  key=value\0 ... (version, cgroup, uid, isolated)  once, at start
  *   OUT / ERR  a chunk of the program's stdout / stderr, as it is read
  *   RESULT key=value\0 ... (see BOXPROTO_R_*)
  *   FILE   path\0 mode-octal\0 bytes...
@@ -38,7 +40,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define BOXPROTO_VERSION	1
+#define BOXPROTO_VERSION	2
 #define BOXPROTO_TAG_MAX	8
 /* "TAG" + ' ' + up to 20 digits + '\n' fits; longer is malformed. */
 #define BOXPROTO_HEADER_MAX	32
@@ -61,6 +63,8 @@
 #define BOXPROTO_R_CPU_HIT	"cpu_hit"
 #define BOXPROTO_R_WALL_HIT	"wall_hit"
 #define BOXPROTO_R_OUTPUT_HIT	"output_hit"
+#define BOXPROTO_R_MEM_HIT	"mem_hit"	/* killed for memory by scrc-box */
+#define BOXPROTO_R_CLEAN	"clean"		/* 0: what the run left could not all be removed */
 
 /*
  * Writes the header of a frame into out (>= BOXPROTO_HEADER_MAX bytes).

@@ -22,6 +22,7 @@ enum conf_type {
 	CONF_DURATION,	/* milliseconds; Go-style durations accepted */
 	CONF_BYTES,
 	CONF_BOOL,
+	CONF_MILLI,	/* a decimal with up to 3 places, kept in thousandths */
 };
 
 struct conf_entry {
@@ -84,6 +85,17 @@ static const struct conf_entry conf_table[] = {
 	  "the scrc-box helper binary" },
 	{ "SCRC_DOCKER", "docker", CONF_STRING, OFF(docker), "docker", 0, 0,
 	  "the docker CLI" },
+	{ "SCRC_BOX_CPUS", "box-cpus", CONF_MILLI, OFF(box_cpus_milli), "1", 0, 256000,
+	  "CPU cores each box (build or run) may use; 0 = no cap" },
+	{ "SCRC_SECCOMP", "seccomp", CONF_STRING, OFF(seccomp), NULL, 0, 0,
+	  "seccomp profile of every box (default: seccomp.json in the lang dir; "
+	  "\"engine\" = the engine's own)" },
+	{ "SCRC_UID_BASE", "uid-base", CONF_INT, OFF(uid_base), "2000000000", 1, 4000000000LL,
+	  "first uid given to judged programs (one per box at a time)" },
+	{ "SCRC_UID_COUNT", "uid-count", CONF_INT, OFF(uid_count), "10000", 1, 100000000,
+	  "how many uids from SCRC_UID_BASE boxes may use" },
+	{ "SCRC_UID_DIR", "uid-dir", CONF_STRING, OFF(uid_dir), "/tmp/scrc-uids", 0, 0,
+	  "lock files of the uids in use, shared by every scrc of the host" },
 	{ "SCRC_WORKER_NAME", "worker-name", CONF_STRING, OFF(worker_name), NULL, 0, 0,
 	  "name reported in results (default: host:pid)" },
 	{ "SCRC_INFRA_RETRIES", "infra-retries", CONF_INT, OFF(infra_retries), "3", 0, 100,
@@ -166,6 +178,33 @@ conf_set(const struct conf_entry *e, const char *value, const char *origin,
 			return -1;
 		}
 		break;
+	case CONF_MILLI: {
+		const char *q = value;
+		int places = -1;
+
+		/* Digits, then at most three after one point: no float rounding. */
+		v = 0;
+		for (; *q != '\0'; q++) {
+			if (*q == '.' && places < 0) {
+				places = 0;
+				continue;
+			}
+			if (*q < '0' || *q > '9' || places >= 3 || v > INT64_MAX / 10 - 9)
+				break;
+			v = v * 10 + (*q - '0');
+			if (places >= 0)
+				places++;
+		}
+		if (*q != '\0' || q == value || (places == 0 && q[-1] == '.')) {
+			util_seterr(errstr, errstr_size,
+			    "%s: %s is not a number with at most 3 decimals: \"%s\"",
+			    origin, e->env ? e->env : e->flag, value);
+			return -1;
+		}
+		for (places = places < 0 ? 0 : places; places < 3; places++)
+			v *= 10;
+		break;
+	}
 	case CONF_BYTES:
 		if (util_parse_bytes(value, &v) != 0) {
 			if (errno == ERANGE)
@@ -322,6 +361,12 @@ conf_format(const struct conf_entry *e, char *out, size_t size)
 	case CONF_DURATION:
 		snprintf(out, size, "%lldms", (long long)*(const int64_t *)base);
 		break;
+	case CONF_MILLI: {
+		int64_t m = *(const int64_t *)base;
+
+		snprintf(out, size, "%lld.%03lld", (long long)(m / 1000), (long long)(m % 1000));
+		break;
+	}
 	default:
 		snprintf(out, size, "%lld", (long long)*(const int64_t *)base);
 		break;

@@ -37,6 +37,11 @@ struct conf {
 	char	*lang_dir;		/* SCRC_LANG_DIR, --lang-dir */
 	char	*box_path;		/* SCRC_BOX, --box */
 	char	*docker;		/* SCRC_DOCKER, --docker: the CLI */
+	int64_t	 box_cpus_milli;	/* SCRC_BOX_CPUS, in thousandths of a core */
+	char	*seccomp;		/* SCRC_SECCOMP: NULL = lang dir's, "engine" */
+	int64_t	 uid_base;		/* SCRC_UID_BASE */
+	int64_t	 uid_count;		/* SCRC_UID_COUNT */
+	char	*uid_dir;		/* SCRC_UID_DIR */
 	char	*worker_name;		/* SCRC_WORKER_NAME, --worker-name */
 	int64_t	 infra_retries;		/* SCRC_INFRA_RETRIES */
 	int64_t	 drain_timeout_ms;	/* SCRC_DRAIN_TIMEOUT */

@@ -41,18 +41,25 @@
 
 #include "boxproto.h"
 #include "docker.h"
+#include "uidpool.h"
 #include "util.h"
 
 #define DOCKER_CAPTURE_MAX	(1024 * 1024)	/* stdout/stderr kept per CLI call */
 #define DOCKER_ERRLOG_MAX	(16 * 1024)	/* stderr of `docker start -ai` kept */
 #define DOCKER_CALL_MS		30000		/* ordinary CLI calls */
 #define DOCKER_HELLO_MS		30000		/* create..hello */
-#define DOCKER_EXEC_GRACE_MS	5000		/* beyond the wall limit */
+#define DOCKER_EXEC_GRACE_MS	15000		/* beyond the wall limit: kill, reap, clean */
 #define DOCKER_IO_MS		30000		/* PUT/FETCH/QUIT round trips */
 #define DOCKER_IN_CHUNK		(1024 * 1024)
 #define DOCKER_CLOSE_MS		2000		/* waiting for the box to go after QUIT */
 #define DOCKER_BOX_MOUNT	"/.scrc"
-#define DOCKER_BOX_UID		"65534:65534"
+/*
+ * scrc-box starts as root with just what it needs to run programs under
+ * their own uid and kill them; the programs get none of it.
+ */
+static const char *const docker_box_caps[] = { "SETUID", "SETGID", "CHOWN", "KILL", NULL };
+/* Inodes of each writable tmpfs: bounds what cleaning after a run costs. */
+#define DOCKER_TMPFS_INODES	8192
 #define DOCKER_NOFILE		"nofile=256:256"
 #define DOCKER_NAME_ID_MAX	64
 
@@ -79,9 +86,11 @@ struct docker_box {
 	char			 cgroup[8];
 	int			 ready;		/* the greeting was read */
 	char			 vol[64];	/* helper volume it mounts */
+	struct uidpool_lease	 uid;		/* the uid its programs run as */
 };
 
 static const char *docker_cli = "docker";
+static const char *docker_seccomp;
 /* The helper volume already checked by this process, to skip a CLI call. */
 static char docker_volume_ok[64];
 
@@ -113,6 +122,12 @@ static int	docker_box_reply(struct docker_box *box, const char *what, int64_t de
 static void	docker_box_drain_err(struct docker_box *box);
 static void	docker_box_broken(struct docker_box *box, char *errstr, size_t errstr_size,
 		    const char *fmt, ...) UTIL_PRINTF(4, 5);
+
+void
+docker_set_seccomp(const char *path)
+{
+	docker_seccomp = path != NULL && path[0] != '\0' ? path : NULL;
+}
 
 void
 docker_set_cli(const char *path)
@@ -680,7 +695,7 @@ docker_create_args(const struct docker_box_spec *spec, const char *name, const c
     char *errstr, size_t errstr_size)
 {
 	char **v;
-	size_t n = 0;
+	size_t n = 0, i;
 	const char *w = spec->workdir;
 
 	if (spec->image == NULL || spec->image[0] == '\0' || spec->image[0] == '-') {
@@ -703,7 +718,11 @@ docker_create_args(const struct docker_box_spec *spec, const char *name, const c
 		util_seterr(errstr, errstr_size, "box needs a submission id and a role");
 		return NULL;
 	}
-	v = xcalloc(64, sizeof *v);
+	if (spec->uid == 0) {
+		util_seterr(errstr, errstr_size, "box needs a program uid");
+		return NULL;
+	}
+	v = xcalloc(80, sizeof *v);
 	v[n++] = xstrdup("create");
 	v[n++] = xstrdup("-i");
 	v[n++] = xstrdup("--name");
@@ -716,17 +735,28 @@ docker_create_args(const struct docker_box_spec *spec, const char *name, const c
 	v[n++] = xasprintf("scrc.role=%s", spec->role);
 	v[n++] = xstrdup("--label");
 	v[n++] = xasprintf("%s=%s", DOCKER_OWNER_LABEL, docker_owner());
+	v[n++] = xstrdup("--label");
+	v[n++] = xasprintf("scrc.uid=%u", spec->uid);
 	v[n++] = xstrdup("--pull");
 	v[n++] = xstrdup("never");
 	v[n++] = xstrdup("--network");
 	v[n++] = xstrdup("none");
 	v[n++] = xstrdup("--user");
-	v[n++] = xstrdup(DOCKER_BOX_UID);
+	v[n++] = xstrdup("0:0");
 	v[n++] = xstrdup("--read-only");
 	v[n++] = xstrdup("--cap-drop");
 	v[n++] = xstrdup("ALL");
+	for (i = 0; docker_box_caps[i] != NULL; i++) {
+		v[n++] = xstrdup("--cap-add");
+		v[n++] = xstrdup(docker_box_caps[i]);
+	}
 	v[n++] = xstrdup("--security-opt");
 	v[n++] = xstrdup("no-new-privileges");
+	if (docker_seccomp != NULL) {
+		/* The CLI reads the file and sends it: a remote daemon needs no copy. */
+		v[n++] = xstrdup("--security-opt");
+		v[n++] = xasprintf("seccomp=%s", docker_seccomp);
+	}
 	v[n++] = xstrdup("--pids-limit");
 	v[n++] = xasprintf("%lld", (long long)spec->pids_limit);
 	v[n++] = xstrdup("--memory");
@@ -737,14 +767,23 @@ docker_create_args(const struct docker_box_spec *spec, const char *name, const c
 		v[n++] = xstrdup("--cpus");
 		v[n++] = xasprintf("%.3f", spec->cpus);
 	}
+	/*
+	 * The workdir is root's (artifacts read-only to programs, which get a
+	 * directory of their own inside); /tmp and /dev/shm are anybody's and
+	 * emptied after every run. Every page written there is memory of the
+	 * container, charged to the run that wrote it.
+	 */
 	v[n++] = xstrdup("--tmpfs");
-	v[n++] = xasprintf("%s:rw,exec,nosuid,size=%lld,mode=1777", w,
-	    (long long)spec->workdir_bytes);
+	v[n++] = xasprintf("%s:rw,exec,nosuid,nodev,size=%lld,nr_inodes=%d,mode=0755", w,
+	    (long long)spec->workdir_bytes, DOCKER_TMPFS_INODES);
 	v[n++] = xstrdup("--tmpfs");
-	v[n++] = xasprintf("/tmp:rw,exec,nosuid,size=%lld,mode=1777",
-	    (long long)spec->workdir_bytes);
+	v[n++] = xasprintf("/tmp:rw,exec,nosuid,nodev,size=%lld,nr_inodes=%d,mode=1777",
+	    (long long)spec->workdir_bytes, DOCKER_TMPFS_INODES);
+	v[n++] = xstrdup("--tmpfs");
+	v[n++] = xasprintf("/dev/shm:rw,nosuid,nodev,noexec,size=%lld,nr_inodes=%d,mode=1777",
+	    (long long)spec->workdir_bytes, DOCKER_TMPFS_INODES);
 	v[n++] = xstrdup("--mount");
-	v[n++] = xasprintf("type=volume,src=%s,dst=%s,readonly", volume, DOCKER_BOX_MOUNT);
+	v[n++] = xasprintf("type=volume,src=%s,dst=%s,ro", volume, DOCKER_BOX_MOUNT);
 	v[n++] = xstrdup("--ulimit");
 	v[n++] = xstrdup(DOCKER_NOFILE);
 	/* The stream carries every byte the program prints: keep it off the disk. */
@@ -754,6 +793,9 @@ docker_create_args(const struct docker_box_spec *spec, const char *name, const c
 	v[n++] = xstrdup(DOCKER_BOX_MOUNT "/scrc-box");
 	v[n++] = xstrdup(spec->image);
 	v[n++] = xstrdup(w);
+	v[n++] = xasprintf("%u", spec->uid);
+	if (spec->allowance > 0)
+		v[n++] = xasprintf("%lld", (long long)spec->allowance);
 	v[n] = NULL;
 	return v;
 }
@@ -1055,7 +1097,8 @@ docker_exec_encode(const struct docker_exec *ex, struct buf *out, char *errstr,
 		util_seterr(errstr, errstr_size, "exec: invalid cwd \"%s\"", cwd);
 		return -1;
 	}
-	if (ex->cpu_ms < 0 || ex->wall_ms <= 0 || ex->output_cap < 0 || ex->file_size < 0) {
+	if (ex->cpu_ms < 0 || ex->wall_ms <= 0 || ex->output_cap < 0 || ex->file_size < 0 ||
+	    ex->mem_limit < 0) {
 		util_seterr(errstr, errstr_size, "exec: invalid limits");
 		return -1;
 	}
@@ -1072,6 +1115,8 @@ docker_exec_encode(const struct docker_exec *ex, struct buf *out, char *errstr,
 	buf_printf(out, "%lld", (long long)ex->output_cap);
 	buf_putc(out, '\0');
 	buf_printf(out, "%lld", (long long)ex->file_size);
+	buf_putc(out, '\0');
+	buf_printf(out, "%lld", (long long)ex->mem_limit);
 	buf_putc(out, '\0');
 	buf_printf(out, "%zu", argc);
 	buf_putc(out, '\0');
@@ -1105,6 +1150,8 @@ docker_result_decode(const char *payload, size_t len, struct docker_exec_result 
 		{ BOXPROTO_R_CPU_HIT, 1 },
 		{ BOXPROTO_R_WALL_HIT, 1 },
 		{ BOXPROTO_R_OUTPUT_HIT, 1 },
+		{ BOXPROTO_R_MEM_HIT, 1 },
+		{ BOXPROTO_R_CLEAN, 1 },
 	};
 	uint64_t v[sizeof keys / sizeof *keys];
 	const char *s;
@@ -1130,6 +1177,8 @@ docker_result_decode(const char *payload, size_t len, struct docker_exec_result 
 	res->cpu_limit_hit = (int)v[7];
 	res->wall_limit_hit = (int)v[8];
 	res->output_limit_hit = (int)v[9];
+	res->mem_limit_hit = (int)v[10];
+	res->dirty = v[11] == 0;
 	return 0;
 }
 
@@ -1155,6 +1204,8 @@ struct docker_box *
 docker_box_launch(const struct docker_box_spec *spec, char *errstr, size_t errstr_size)
 {
 	struct docker_box *box;
+	struct docker_box_spec sp = *spec;
+	struct uidpool_lease lease;
 	struct docker_cmd res;
 	char vol[64], name[128];
 	const char *start_args[4];
@@ -1168,9 +1219,15 @@ docker_box_launch(const struct docker_box_spec *spec, char *errstr, size_t errst
 		util_seterr(errstr, errstr_size, "cannot name the container");
 		return NULL;
 	}
-	args = docker_create_args(spec, name, vol, errstr, errstr_size);
-	if (args == NULL)
+	/* Held until the container is gone: no other box gets this uid meanwhile. */
+	if (uidpool_acquire(&lease, errstr, errstr_size) != 0)
 		return NULL;
+	sp.uid = lease.uid;
+	args = docker_create_args(&sp, name, vol, errstr, errstr_size);
+	if (args == NULL) {
+		uidpool_release(&lease);
+		return NULL;
+	}
 	rc = docker_cmd_run((const char *const *)args, NULL, 0, DOCKER_CALL_MS, &res, errstr,
 	    errstr_size);
 	docker_args_free(args);
@@ -1180,11 +1237,13 @@ docker_box_launch(const struct docker_box_spec *spec, char *errstr, size_t errst
 		docker_cmd_free(&res);
 		/* A create that timed out may still have made it. */
 		docker_rm(name);
+		uidpool_release(&lease);
 		return NULL;
 	}
 	docker_cmd_free(&res);
 
 	box = xcalloc(1, sizeof *box);
+	box->uid = lease;
 	box->name = xstrdup(name);
 	snprintf(box->vol, sizeof box->vol, "%s", vol);
 	buf_init(&box->errlog);
@@ -1236,10 +1295,18 @@ docker_box_ready(struct docker_box *box, char *errstr, size_t errstr_size)
 		return -1;
 	}
 	if (strcmp(tag, "HELLO") != 0 || (v = boxproto_kv(payload, len, "version")) == NULL ||
-	    strcmp(v, "1") != 0) {
+	    strcmp(v, "2") != 0) {
 		util_seterr(errstr, errstr_size, "box %s: unexpected greeting %s%s%.200s",
 		    box->name, tag, strcmp(tag, "FAIL") == 0 ? ": " : "",
 		    strcmp(tag, "FAIL") == 0 ? payload : "");
+		box->broken = 1;
+		return -1;
+	}
+	/* A box whose programs would run as scrc-box itself is no sandbox. */
+	v = boxproto_kv(payload, len, "isolated");
+	if (v == NULL || strcmp(v, "1") != 0) {
+		util_seterr(errstr, errstr_size, "box %s: programs would not run under a uid "
+		    "of their own (is the container's user root?)", box->name);
 		box->broken = 1;
 		return -1;
 	}
@@ -1520,6 +1587,7 @@ docker_box_close(struct docker_box *box)
 	if (box->proc.p != NULL)
 		docker_reap(&box->proc, util_now_ms() + DOCKER_CLOSE_MS, NULL);
 	docker_proc_close(&box->proc);
+	uidpool_release(&box->uid);
 	buf_free(&box->errlog);
 	buf_free(&box->frame);
 	free(box->rbuf);

@@ -24,6 +24,11 @@ struct docker_cmd {
 
 /* Which docker CLI binary to run ("docker" by default); not owned. */
 void	docker_set_cli(const char *path);
+/*
+ * The seccomp profile (a JSON file the CLI reads) every box gets; NULL or
+ * "" leaves the engine's default. Not owned.
+ */
+void	docker_set_seccomp(const char *path);
 
 /*
  * Runs `docker ARGS...` (args NULL-terminated, without "docker") with stdin
@@ -71,13 +76,16 @@ struct docker_box_spec {
 	int64_t			 pids_limit;
 	double			 cpus;		/* --cpus; 0 = no cap */
 	const char		*box_path;	/* host path of the scrc-box binary */
+	uint32_t		 uid;		/* programs' uid: leased by launch (uidpool.h) */
+	int64_t			 allowance;	/* memory every run will be allowed, when
+						   known at creation (0: told per run) */
 };
 
 struct docker_box;
 
 /*
  * Creates and starts a sandboxed container (see DESIGN.md) with scrc-box
- * attached. The scrc-box binary reaches it through a read-only volume that
+ * attached, its programs under a uid leased for the box's lifetime. The scrc-box binary reaches it through a read-only volume that
  * is created on first use. Returns NULL with errstr on failure, leaving no
  * container behind.
  */
@@ -138,6 +146,8 @@ struct docker_exec {
 	int64_t			 wall_ms;	/* wall time limit */
 	int64_t			 output_cap;	/* stdout+stderr hard cap each -> output_limit */
 	int64_t			 file_size;	/* RLIMIT_FSIZE */
+	int64_t			 mem_limit;	/* memory the run may hold, every kind
+						   counted; 0 = what the box has */
 };
 
 struct docker_exec_result {
@@ -147,11 +157,15 @@ struct docker_exec_result {
 	int64_t		 cpu_ms;	/* CPU time of every process of the run */
 	int64_t		 wall_ms;	/* from exec to the last process gone */
 	int64_t		 memory_bytes;	/* peak memory of all its processes together
-					   (anonymous), or the largest RSS if higher */
+					   (all but reclaimable file cache), or the
+					   largest RSS if higher */
 	int		 oom_killed;	/* the cgroup OOM killer fired during the run */
 	int		 cpu_limit_hit;	/* scrc-box killed it for CPU time */
 	int		 wall_limit_hit;	/* scrc-box killed it for wall time */
 	int		 output_limit_hit;	/* scrc-box killed it for output size */
+	int		 mem_limit_hit;	/* scrc-box killed it for memory */
+	int		 dirty;		/* what it left could not all be removed: the box
+					   must not run anything else */
 	struct buf	 out;		/* full stdout, up to output_cap */
 	struct buf	 err;		/* full stderr, up to output_cap */
 };

@@ -16,10 +16,17 @@
 #include "util.h"
 
 #define JUDGE_MiB		(1024LL * 1024)
-#define JUDGE_BOX_HEADROOM	(32 * JUDGE_MiB)	/* scrc-box, page cache slack */
+/*
+ * What the run box holds besides the run's allowance: scrc-box and its
+ * buffers (8 MiB), and the slack it leaves above the allowance for the
+ * runtime's code pages (8 MiB, BOX_MEM_SLACK in scrc-box.c).
+ */
+#define JUDGE_BOX_HEADROOM	(16 * JUDGE_MiB)
 #define JUDGE_BUILD_PIDS	256
 #define JUDGE_BUILD_WORKDIR	(512 * JUDGE_MiB)
 #define JUDGE_ARTIFACT_MAX	(64 * JUDGE_MiB)	/* what a build may carry to the run */
+/* How much more than a run needs a build may have and still share its box. */
+#define JUDGE_SHARE_EXTRA	(64 * JUDGE_MiB)
 
 static const char *judge_default_env[] = {
 	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
@@ -42,7 +49,7 @@ judge_limits(const struct request *req, struct judge_limits *out)
 	if (out->memory_bytes < 4 * JUDGE_MiB)
 		out->memory_bytes = 4 * JUDGE_MiB;
 	out->wall_ms = req->wall_time_limit_ms > 0 ? req->wall_time_limit_ms :
-	    2 * out->time_ms + 1000;
+	    util_add_sat(util_mul_sat(2, out->time_ms), 1000);
 	if (out->wall_ms > conf.max_wall_ms)
 		out->wall_ms = conf.max_wall_ms;
 }
@@ -69,10 +76,15 @@ judge_classify(const struct docker_exec_result *run, const struct judge_outcome 
 		util_seterr(errbuf, errbuf_size, "output limit exceeded");
 		return RESULT_OL;
 	}
+	/*
+	 * A runtime's out-of-memory message counts only when the run failed:
+	 * a program that prints "MemoryError" and exits 0 did not run out.
+	 */
 	for (p = o->oom_patterns; p != NULL && *p != NULL; p++)
-		if (judge_mem_contains(run->err.data, run->err.len, *p))
+		if ((!run->exited || run->exit_code != 0) &&
+		    judge_mem_contains(run->err.data, run->err.len, *p))
 			runtime_oom = 1;
-	if (run->oom_killed || runtime_oom ||
+	if (run->oom_killed || runtime_oom || run->mem_limit_hit ||
 	    (o->memory_allowed > 0 && run->memory_bytes > o->memory_allowed)) {
 		util_seterr(errbuf, errbuf_size, "memory limit exceeded%s",
 		    run->oom_killed ? " (killed by the OOM killer)" :
@@ -164,7 +176,7 @@ judge_env(char **profile_env)
 static int
 judge_build(const struct lang_profile *lp, const struct request *req,
     const struct judge_limits *lim, struct docker_box *shared, struct docker_files *files,
-    struct result *res)
+    struct result *res, int *code_ran)
 {
 	struct docker_box_spec spec;
 	struct docker_box *box = NULL;
@@ -188,6 +200,7 @@ judge_build(const struct lang_profile *lp, const struct request *req,
 	spec.pids_limit = conf.pids_limit > JUDGE_BUILD_PIDS ? conf.pids_limit :
 	    JUDGE_BUILD_PIDS;
 	spec.box_path = conf.box_path;
+	spec.cpus = (double)conf.box_cpus_milli / 1000.0;
 
 	prog = xasprintf("%s/build", lp->workdir);
 	memset(&vars, 0, sizeof vars);
@@ -237,13 +250,15 @@ judge_build(const struct lang_profile *lp, const struct request *req,
 	ex.output_cap = conf.output_cap_bytes;
 	ex.file_size = JUDGE_BUILD_WORKDIR;
 	t0 = util_now_us();
+	/* From here on the submission steers what runs: no failure is retried. */
+	*code_ran = 1;
 	if (docker_box_exec(box, &ex, &run, err, sizeof err) != 0) {
 		result_set_error(res, "build: %s", err);
 		goto out;
 	}
 	log_debug("timing phase=build-exec host_us=%lld program_ms=%lld",
 	    (long long)(util_now_us() - t0), (long long)run.wall_ms);
-	if (run.output_limit_hit || run.oom_killed || run.cpu_limit_hit ||
+	if (run.output_limit_hit || run.oom_killed || run.mem_limit_hit || run.cpu_limit_hit ||
 	    run.wall_limit_hit || !run.exited || run.exit_code != 0) {
 		res->status = RESULT_BF;
 		res->exit_code = run.exited ? run.exit_code : 128 + run.signal;
@@ -252,11 +267,16 @@ judge_build(const struct lang_profile *lp, const struct request *req,
 		res->memory_bytes = run.memory_bytes;
 		result_set_error(res, "%s",
 		    run.output_limit_hit ? "build output limit exceeded" :
-		    run.oom_killed ? "build ran out of memory" :
+		    run.oom_killed || run.mem_limit_hit ? "build ran out of memory" :
 		    run.cpu_limit_hit || run.wall_limit_hit ? "build time limit exceeded" :
 		    "build failed");
 		judge_take_outputs(&run, &res->out, &res->err, &res->truncated);
 		rc = 1;
+		goto out;
+	}
+	if (run.dirty && box == shared) {
+		docker_exec_result_free(&run);
+		result_set_error(res, "build: the box could not be cleaned after it");
 		goto out;
 	}
 	docker_exec_result_free(&run);
@@ -283,7 +303,7 @@ static int
 judge_run_one(struct docker_box *box, const struct docker_exec *ex_tmpl,
     const struct judge_outcome *o, const struct checker *chk, const char *input,
     size_t input_len, const char *expected, size_t expected_len, struct result_test *t,
-    char *err, size_t err_size)
+    int *dirty, char *err, size_t err_size)
 {
 	struct docker_exec ex = *ex_tmpl;
 	struct docker_exec_result run;
@@ -309,8 +329,113 @@ judge_run_one(struct docker_box *box, const struct docker_exec *ex_tmpl,
 	t->memory_bytes = run.memory_bytes;
 	if (why[0] != '\0' && t->status != RESULT_OK)
 		t->error = xstrdup(why);
+	*dirty = run.dirty;
 	judge_take_outputs(&run, &t->out, &t->err, &t->truncated);
 	return 0;
+}
+
+/*
+ * Makes box ready and places the artifacts in its program directory
+ * (read-only to the programs). 0, or -1 with err.
+ */
+static int
+judge_place(struct docker_box *box, const struct docker_files *files, char *err,
+    size_t err_size)
+{
+	char why[512];
+	size_t i;
+
+	if (docker_box_ready(box, why, sizeof why) != 0) {
+		util_seterr(err, err_size, "run container: %s", why);
+		return -1;
+	}
+	for (i = 0; i < files->n; i++) {
+		char *path = xasprintf("prog/%s", files->v[i].path);
+		int r = docker_box_put(box, path, files->v[i].data, files->v[i].len,
+		    files->v[i].mode, why, sizeof why);
+
+		free(path);
+		if (r != 0) {
+			util_seterr(err, err_size, "sending the program: %s", why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Replaces a box whose last run left what could not be removed by a new
+ * one with the same artifacts, so that the next test still starts clean.
+ * The verdict of the run that soiled it stands. 0, or -1 with err.
+ */
+static int
+judge_renew(struct docker_box **box, const struct docker_box_spec *spec,
+    const struct docker_files *files, char *err, size_t err_size)
+{
+	char why[512];
+
+	log_warn("judge: box could not be cleaned after a run; judging on in a new one");
+	docker_box_close(*box);
+	*box = docker_box_launch(spec, why, sizeof why);
+	if (*box == NULL) {
+		util_seterr(err, err_size, "run container: %s", why);
+		return -1;
+	}
+	return judge_place(*box, files, err, err_size);
+}
+
+/*
+ * Sizes the run box. It starts while the build runs, so its size allows
+ * for the largest artifacts we fetch; scrc-box's reserve takes what a run
+ * does not need, so the kernel still stops a program close to its
+ * allowance. The work dir tmpfs holds the artifacts and the test input,
+ * /tmp and /dev/shm what the program writes (memory it is charged for).
+ */
+/* What a run box's artifacts may take: known without a build, bounded with one. */
+static int64_t
+judge_artifacts_bytes(const struct lang_profile *lp, const struct request *req,
+    int shared_build)
+{
+	if (lp->build_argv == NULL)
+		return (int64_t)req->source_len;
+	/* A build in the box leaves its copy until the first test: two. */
+	return shared_build ? 2 * (int64_t)req->source_len + JUDGE_MiB : JUDGE_ARTIFACT_MAX;
+}
+
+/* The memory a run box needs for its runs (a build in it may need more). */
+static int64_t
+judge_run_memory(const struct lang_profile *lp, const struct request *req,
+    const struct judge_limits *lim, int64_t max_input, int shared_build)
+{
+	return lim->memory_bytes + lp->memory_overhead_bytes +
+	    judge_artifacts_bytes(lp, req, shared_build) + max_input + JUDGE_BOX_HEADROOM;
+}
+
+static void
+judge_run_spec(const struct lang_profile *lp, const struct request *req,
+    const struct judge_limits *lim, int64_t max_input, int shared_build,
+    struct docker_box_spec *spec)
+{
+	memset(spec, 0, sizeof *spec);
+	spec->image = lp->run_image;
+	spec->submission_id = req->id;
+	spec->role = "run";
+	spec->workdir = lp->workdir;
+	spec->workdir_bytes = conf.workdir_bytes + judge_artifacts_bytes(lp, req, shared_build) +
+	    max_input;
+	spec->memory_bytes = judge_run_memory(lp, req, lim, max_input, shared_build);
+	/* A build sharing the box gets the memory its profile allows. */
+	if (shared_build && spec->memory_bytes < lp->build_memory_bytes)
+		spec->memory_bytes = lp->build_memory_bytes;
+	spec->pids_limit = lp->pids_limit > 0 ? lp->pids_limit : conf.pids_limit;
+	spec->cpus = (double)conf.box_cpus_milli / 1000.0;
+	spec->box_path = conf.box_path;
+	/*
+	 * With the build elsewhere, scrc-box takes its reserve while the build
+	 * runs; a build in this box needs the room, so it is taken later.
+	 */
+	if (!shared_build)
+		spec->allowance = lim->memory_bytes + lp->memory_overhead_bytes;
 }
 
 int
@@ -326,12 +451,13 @@ judge_submission(const struct lang_set *langs, const struct request *req,
 	struct docker_box *box = NULL;
 	struct docker_exec ex;
 	struct lang_vars vars;
+	struct result_test *t;
 	char **argv = NULL, **env = NULL;
 	char *prog = NULL;
 	char err[512];
 	int64_t max_input = 0, t0;
 	size_t i;
-	int rc = -1, stop = 0;
+	int rc = -1, stop = 0, code_ran = 0, shared, dirty = 0;
 
 	result_init(res, req->id);
 	res->worker = conf.worker_name ? xstrdup(conf.worker_name) : NULL;
@@ -376,25 +502,17 @@ judge_submission(const struct lang_set *langs, const struct request *req,
 	}
 
 	/*
-	 * The run box starts now and comes up while the build runs: its size
-	 * cannot wait for the artifacts, so it allows for the largest we fetch.
-	 * The container gets the program's limit plus what else lives in its
-	 * memory cgroup: the runtime's declared overhead, the two tmpfs areas
-	 * (work dir, holding the artifacts and test input, and /tmp: files
-	 * written there are charged as memory), and scrc-box itself. So writing
-	 * files never turns into ML; the program's own peak is held to
-	 * limit + overhead by the verdict, not by this number.
+	 * Interpreters' syntax checks (a build whose image is the run image
+	 * and whose memory is not much more than the run box has) save a whole
+	 * container by running in the run box, in a directory of their own
+	 * that no test ever sees. What the box has beyond a run's needs is
+	 * taken back by scrc-box's reserve before the first test, at the cost
+	 * of making it resident: a compiler's gigabyte is not worth that.
 	 */
-	memset(&spec, 0, sizeof spec);
-	spec.image = lp->run_image;
-	spec.submission_id = req->id;
-	spec.role = "run";
-	spec.workdir = lp->workdir;
-	spec.workdir_bytes = conf.workdir_bytes + JUDGE_ARTIFACT_MAX + max_input;
-	spec.memory_bytes = lim.memory_bytes + lp->memory_overhead_bytes +
-	    2 * spec.workdir_bytes + JUDGE_BOX_HEADROOM;
-	spec.pids_limit = lp->pids_limit > 0 ? lp->pids_limit : conf.pids_limit;
-	spec.box_path = conf.box_path;
+	shared = lp->build_argv != NULL && lp->build_image != NULL &&
+	    strcmp(lp->build_image, lp->run_image) == 0 && lp->build_memory_bytes <=
+	    judge_run_memory(lp, req, &lim, max_input, 1) + JUDGE_SHARE_EXTRA;
+	judge_run_spec(lp, req, &lim, max_input, shared, &spec);
 	t0 = util_now_us();
 	box = docker_box_launch(&spec, err, sizeof err);
 	if (box == NULL) {
@@ -404,14 +522,7 @@ judge_submission(const struct lang_set *langs, const struct request *req,
 
 	/* Build, or carry the source itself as the only artifact. */
 	if (lp->build_argv != NULL) {
-		/*
-		 * Interpreters' syntax checks (and any build whose image is the
-		 * run image and that fits in the run box) save a whole container
-		 * by running in the run box, in a directory of their own.
-		 */
-		int same = lp->build_image != NULL && strcmp(lp->build_image, lp->run_image) == 0 &&
-		    lp->build_memory_bytes <= spec.memory_bytes;
-		int b = judge_build(lp, req, &lim, same ? box : NULL, &files, res);
+		int b = judge_build(lp, req, &lim, shared ? box : NULL, &files, res, &code_ran);
 
 		if (b == 1 || b == 2) {
 			rc = 0;
@@ -428,22 +539,11 @@ judge_submission(const struct lang_set *langs, const struct request *req,
 		files.v[0].len = req->source_len;
 	}
 
-	if (docker_box_ready(box, err, sizeof err) != 0) {
-		result_set_error(res, "run container: %s", err);
+	if (judge_place(box, &files, err, sizeof err) != 0) {
+		result_set_error(res, "%s", err);
 		goto infra;
 	}
 	log_debug("timing phase=run-open us=%lld", (long long)(util_now_us() - t0));
-	for (i = 0; i < files.n; i++) {
-		char *path = xasprintf("prog/%s", files.v[i].path);
-		int r = docker_box_put(box, path, files.v[i].data, files.v[i].len,
-		    files.v[i].mode, err, sizeof err);
-
-		free(path);
-		if (r != 0) {
-			result_set_error(res, "sending the program: %s", err);
-			goto infra;
-		}
-	}
 
 	memset(&ex, 0, sizeof ex);
 	ex.argv = (const char *const *)argv;
@@ -457,58 +557,82 @@ judge_submission(const struct lang_set *langs, const struct request *req,
 	o.memory_allowed = lim.memory_bytes + lp->memory_overhead_bytes;
 	o.oom_patterns = (const char *const *)lp->oom_patterns;
 	o.time_ms = lim.time_ms;
+	ex.mem_limit = o.memory_allowed;
 
 	if (req->ntests == 0) {
-		struct result_test t;
+		struct result_test one;
 
-		memset(&t, 0, sizeof t);
-		if (judge_run_one(box, &ex, &o, &chk, "", 0, NULL, 0, &t, err,
+		memset(&one, 0, sizeof one);
+		code_ran = 1;
+		if (judge_run_one(box, &ex, &o, &chk, "", 0, NULL, 0, &one, &dirty, err,
 		    sizeof err) != 0) {
 			result_set_error(res, "run: %s", err);
 			goto infra;
 		}
-		res->status = t.status;
-		res->exit_code = t.exit_code;
-		res->duration_ms = t.duration_ms;
-		res->cpu_time_ms = t.cpu_time_ms;
-		res->memory_bytes = t.memory_bytes;
-		res->truncated = t.truncated;
-		res->out = t.out;
-		res->err = t.err;
-		if (t.error != NULL)
-			result_set_error(res, "%s", t.error);
-		free(t.error);
+		res->status = one.status;
+		res->exit_code = one.exit_code;
+		res->duration_ms = one.duration_ms;
+		res->cpu_time_ms = one.cpu_time_ms;
+		res->memory_bytes = one.memory_bytes;
+		res->truncated = one.truncated;
+		res->out = one.out;
+		res->err = one.err;
+		if (one.error != NULL)
+			result_set_error(res, "%s", one.error);
+		free(one.error);
 		rc = 0;
 		goto out;
 	}
 
 	for (i = 0; i < req->ntests; i++) {
 		const struct request_test *rt = &req->tests[i];
-		struct result_test *t = result_add_test(res, rt->number);
 
+		t = result_add_test(res, rt->number);
 		t->input = rt->input;
 		t->input_len = rt->input_len;
 		t->expected = rt->expected;
 		t->expected_len = rt->expected_len;
-		if (stop) {
-			t->status = RESULT_NOT_RUN;
+		t->status = RESULT_NOT_RUN;
+		if (stop)
+			continue;
+		if (dirty && judge_renew(&box, &spec, &files, err, sizeof err) != 0) {
+			result_set_error(res, "test %d: %s", rt->number, err);
+			t->status = RESULT_IE;
+			stop = 2;
 			continue;
 		}
+		code_ran = 1;
 		if (judge_run_one(box, &ex, &o, &chk, rt->input, rt->input_len, rt->expected,
-		    rt->expected_len, t, err, sizeof err) != 0) {
+		    rt->expected_len, t, &dirty, err, sizeof err) != 0) {
+			/* The test that was running when the box failed is not OK. */
 			result_set_error(res, "test %d: %s", rt->number, err);
-			goto infra;
+			t->status = RESULT_IE;
+			t->error = xstrdup(err);
+			stop = 2;
+			continue;
 		}
 		if (t->status != RESULT_OK && !req->run_all_tests)
 			stop = 1;
 	}
+	if (stop == 2)
+		goto infra;
 	result_aggregate(res);
 	rc = 0;
 	goto out;
 
 infra:
 	res->status = RESULT_IE;
-	rc = -1;
+	/*
+	 * Judging again from scratch is for failures before any of the
+	 * submission's code ran (daemon down, image missing). Once it ran, a
+	 * retry could turn a failure the program caused into a luckier verdict.
+	 */
+	if (code_ran) {
+		result_set_error(res, "%s (after the submission's code had run: not retried)",
+		    res->error != NULL ? res->error : "infrastructure failure");
+		rc = 0;
+	} else
+		rc = -1;
 out:
 	docker_box_close(box);
 	docker_files_free(&files);

@@ -2,14 +2,23 @@
  * scrc-box.c - PID 1 of every judge container. It speaks boxproto.h on its
  * stdin/stdout (attached by `docker start -ai` on the host), writes files
  * into the work directory, runs each program as a fresh process in its own
- * session with stdin from a memory file and stdout/stderr streamed back,
- * enforces CPU time (through the container's cgroup), wall time and output
- * size, kills everything left over after each run and reports exit status,
- * CPU, wall time, peak memory (of all the program's processes together) and
- * OOM kills. Static, libc only, runs as an unprivileged uid; never trusts a
- * byte it reads.
+ * session, under a uid of its own, with stdin from a memory file and
+ * stdout/stderr streamed back, enforces CPU time (through the container's
+ * cgroup), wall time, memory and output size, kills everything left over
+ * after each run, cleans what the run left (box-clean.c) and reports exit
+ * status, CPU, wall time, peak memory (every byte the run held, see
+ * box-cgroup.c) and OOM kills. Static, libc only; never trusts a byte it
+ * reads.
  *
- * Usage (as the container's entrypoint): scrc-box WORKDIR
+ * It starts as root with only the capabilities it needs to hand the
+ * program another uid (SETUID, SETGID), to give it its directories (CHOWN)
+ * and to kill it (KILL); the program, under that uid and with no
+ * capability at all, can neither signal, trace, renice nor prlimit it.
+ *
+ * Usage (as the container's entrypoint): scrc-box WORKDIR [UID [ALLOWANCE]]
+ * (without UID, or when not started as root, programs run as scrc-box's own
+ * uid: unisolated, said so in HELLO; ALLOWANCE, the memory each run will be
+ * allowed, lets the reserve be taken before the first run is asked for).
  */
 #include "config.h"
 
@@ -35,10 +44,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "box.h"
 #include "boxproto.h"
 
 #define BOX_TICK_MS		5	/* how often limits are checked */
-#define BOX_RM_DEPTH		200	/* deepest tree removed (one fd per level) */
 #define BOX_FETCH_DEPTH		64
 #define BOX_RUN_DIR		".run"
 /*
@@ -46,30 +55,39 @@
  * in a solution. Stack pages are memory, so the memory limit still holds.
  */
 #define BOX_STACK_BYTES		((rlim_t)256 << 20)
-/* Enough for a whole memory.stat (v1 ~1 KiB, v2 ~2 KiB). */
-#define BOX_STAT_MAX		8192
-
-enum box_cgroup {
-	BOX_CGROUP_NONE,
-	BOX_CGROUP_V1,
-	BOX_CGROUP_V2,
-};
+/*
+ * What the kernel's limit leaves above a run's memory allowance: room for
+ * the runtime's file cache (code pages) and the counters' per-CPU slack.
+ * Over the allowance itself scrc-box kills at its next sample.
+ */
+#define BOX_MEM_SLACK		((int64_t)8 << 20)
+/* Cleaning after a run; bounded by the inode limits, this is a backstop. */
+#define BOX_CLEAN_MS		10000
+#define BOX_MAX_SCRATCH		16
 
 /* The whole state of the helper; one instance, passed by pointer. */
 struct box {
 	const char	*workdir;
 	int		 wfd;		/* workdir */
-	enum box_cgroup	 cgroup;
-	int		 cpu_fd;	/* cpuacct.usage or cpu.stat */
-	int		 oom_fd;	/* memory.oom_control or memory.events */
-	int		 mem_fd;	/* memory.stat, or -1 */
-	const char	*mem_key;	/* its anonymous-memory line: total_rss or anon */
+	int		 tmp_fd;	/* /tmp, /dev/shm, /dev/mqueue, or -1 */
+	int		 shm_fd;
+	int		 mq_fd;
+	struct box_cg	 cg;
+	uid_t		 uid;		/* the programs' uid and gid */
+	gid_t		 gid;
+	int		 isolated;	/* programs run under uid, not ours */
 	int		 sig_fd;	/* signalfd for SIGCHLD */
 	int		 in_fd;		/* memfd holding the next EXEC's stdin, or -1 */
 	int		 in_error;	/* errno of a failed IN write, reported at EXEC */
 	unsigned	 run_seq;
 	char		**put_names;	/* top-level names created by PUT */
 	size_t		 nput_names;
+	/*
+	 * Top-level directories a program ran in by name (a build): writable
+	 * by it, so removed before the next run in a fresh directory.
+	 */
+	char		*scratch[BOX_MAX_SCRATCH];
+	size_t		 nscratch;
 	/* buffered reader over fd 0 */
 	char		 rbuf[BOXPROTO_CHUNK];
 	size_t		 roff;
@@ -83,6 +101,7 @@ struct box_exec {
 	uint64_t	  wall_ms;
 	uint64_t	  output_cap;
 	uint64_t	  file_size;
+	uint64_t	  mem_limit;	/* bytes the run may hold; 0 = the container's */
 	char		**argv;
 	char		**env;
 };
@@ -99,6 +118,8 @@ struct box_result {
 	int		 cpu_hit;
 	int		 wall_hit;
 	int		 output_hit;
+	int		 mem_hit;
+	int		 clean;		/* everything the run left is gone */
 };
 
 static int	box_fill(struct box *b);
@@ -111,20 +132,18 @@ static void	box_send(const char *tag, const void *a, size_t alen, const void *d,
 		    size_t dlen);
 static void	box_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int64_t	box_now_ms(void);
-static int	box_read_small(int fd, const char *path, char *buf, size_t size);
-static int64_t	box_stat_field(int fd, const char *key);
-static int64_t	box_cg_cpu_us(struct box *b);
-static int64_t	box_cg_oom(struct box *b);
-static int64_t	box_cg_anon(struct box *b);
-static void	box_sample_anon(struct box *b, int64_t *peak);
 static int64_t	box_self_cpu_us(void);
 static int64_t	box_proc_cpu_us(void);
-static void	box_detect_cgroup(struct box *b);
 static int	box_open_parent(struct box *b, const char *path, int create,
 		    const char **leaf);
 static void	box_note_put(struct box *b, const char *path);
-static void	box_rm_at(int dirfd, const char *name, int depth);
-static void	box_clean_dir(int dirfd, struct box *b, int keep_puts);
+static int	box_clean(struct box *b, int cwd_fd, int workdir);
+static int	box_give_tree(struct box *b, int dirfd, int depth);
+static void	box_note_scratch(struct box *b, const char *path);
+static int	box_open_cwd(struct box *b, const char *cwd, int *run_fd, char *run_name,
+		    size_t size);
+static int	box_sample_mem(struct box *b, int64_t *peak);
+static int	box_probe_uid(struct box *b);
 static void	box_do_put(struct box *b, uint64_t len);
 static void	box_do_in(struct box *b, uint64_t len);
 static void	box_do_exec(struct box *b, uint64_t len);
@@ -316,100 +335,6 @@ box_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/*
- * Reads a small file (from offset 0 of fd when fd >= 0, else by path) into
- * buf, NUL-terminated. Returns the length or -1.
- */
-static int
-box_read_small(int fd, const char *path, char *buf, size_t size)
-{
-	ssize_t n;
-	int own = 0;
-
-	if (fd < 0) {
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return -1;
-		own = 1;
-	}
-	do {
-		n = pread(fd, buf, size - 1, 0);
-	} while (n < 0 && errno == EINTR);
-	if (own)
-		close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	return (int)n;
-}
-
-/*
- * The value of the line "KEY VALUE" of a flat-keyed cgroup file (cpu.stat,
- * memory.events, memory.oom_control, memory.stat), or -1. Keys are matched
- * whole and at the start of a line, so "oom_kill" never matches
- * "oom_kill_disable".
- */
-static int64_t
-box_stat_field(int fd, const char *key)
-{
-	char buf[BOX_STAT_MAX], *p;
-	size_t klen = strlen(key);
-
-	if (fd < 0 || box_read_small(fd, NULL, buf, sizeof buf) < 0)
-		return -1;
-	for (p = buf; *p != '\0'; p++) {
-		if (strncmp(p, key, klen) == 0 && p[klen] == ' ')
-			return strtoll(p + klen + 1, NULL, 10);
-		if ((p = strchr(p, '\n')) == NULL)
-			break;
-	}
-	return -1;
-}
-
-/* CPU time used by the whole container, in microseconds, or -1. */
-static int64_t
-box_cg_cpu_us(struct box *b)
-{
-	char buf[64];
-
-	if (b->cgroup == BOX_CGROUP_NONE)
-		return -1;
-	if (b->cgroup == BOX_CGROUP_V2)
-		return box_stat_field(b->cpu_fd, "usage_usec");
-	/* v1 cpuacct.usage is a bare number of nanoseconds. */
-	if (box_read_small(b->cpu_fd, NULL, buf, sizeof buf) < 0)
-		return -1;
-	return strtoll(buf, NULL, 10) / 1000;
-}
-
-/* How many times the cgroup OOM killer fired, or -1 when unknown. */
-static int64_t
-box_cg_oom(struct box *b)
-{
-	return box_stat_field(b->oom_fd, "oom_kill");
-}
-
-/*
- * Anonymous memory (heap, stacks, private mappings; not page cache, tmpfs
- * files or the stdin memfd) charged to the container, in bytes, or -1. The
- * kernel keeps this per cgroup, so it covers every process of the program.
- */
-static int64_t
-box_cg_anon(struct box *b)
-{
-	return box_stat_field(b->mem_fd, b->mem_key);
-}
-
-/* Raises *peak to the container's anonymous memory now. */
-static void
-box_sample_anon(struct box *b, int64_t *peak)
-{
-	int64_t v = box_cg_anon(b);
-
-	if (v > *peak)
-		*peak = v;
-}
-
 static int64_t
 box_self_cpu_us(void)
 {
@@ -454,45 +379,6 @@ box_proc_cpu_us(void)
 	}
 	closedir(d);
 	return ticks * 1000000 / tck;
-}
-
-static void
-box_detect_cgroup(struct box *b)
-{
-	b->cgroup = BOX_CGROUP_NONE;
-	b->cpu_fd = open("/sys/fs/cgroup/cpuacct/cpuacct.usage", O_RDONLY | O_CLOEXEC);
-	if (b->cpu_fd >= 0) {
-		b->cgroup = BOX_CGROUP_V1;
-		b->oom_fd = open("/sys/fs/cgroup/memory/memory.oom_control",
-		    O_RDONLY | O_CLOEXEC);
-	} else {
-		b->cpu_fd = open("/sys/fs/cgroup/cpu.stat", O_RDONLY | O_CLOEXEC);
-		if (b->cpu_fd >= 0) {
-			b->cgroup = BOX_CGROUP_V2;
-			b->oom_fd = open("/sys/fs/cgroup/memory.events", O_RDONLY | O_CLOEXEC);
-		} else
-			b->oom_fd = -1;
-	}
-	if (b->cgroup != BOX_CGROUP_NONE && box_cg_cpu_us(b) < 0) {
-		close(b->cpu_fd);
-		b->cpu_fd = -1;
-		b->cgroup = BOX_CGROUP_NONE;
-	}
-	/*
-	 * v1's total_rss counts anonymous pages, transparent huge pages
-	 * included (rss_huge is a part of it), of this cgroup and below; v2's
-	 * anon is the same. Shared memory and tmpfs are "cache"/"shmem".
-	 */
-	b->mem_key = "total_rss";
-	b->mem_fd = open("/sys/fs/cgroup/memory/memory.stat", O_RDONLY | O_CLOEXEC);
-	if (b->mem_fd < 0) {
-		b->mem_key = "anon";
-		b->mem_fd = open("/sys/fs/cgroup/memory.stat", O_RDONLY | O_CLOEXEC);
-	}
-	if (b->mem_fd >= 0 && box_cg_anon(b) < 0) {
-		close(b->mem_fd);
-		b->mem_fd = -1;
-	}
 }
 
 /*
@@ -550,71 +436,6 @@ box_note_put(struct box *b, const char *path)
 	if (b->put_names[b->nput_names] == NULL)
 		exit(1);
 	b->nput_names++;
-}
-
-/* Removes name (a file or a whole tree) under dirfd; errors are ignored. */
-static void
-box_rm_at(int dirfd, const char *name, int depth)
-{
-	struct dirent *de;
-	DIR *d;
-	int fd;
-
-	if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
-		return;
-	if (depth >= BOX_RM_DEPTH)
-		return;
-	/* The program may have taken its own permissions away; give them back. */
-	fchmodat(dirfd, name, 0700, 0);
-	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	d = fdopendir(fd);
-	if (d == NULL) {
-		close(fd);
-		return;
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		box_rm_at(fd, de->d_name, depth + 1);
-	}
-	closedir(d);
-	unlinkat(dirfd, name, AT_REMOVEDIR);
-}
-
-/* Empties a directory, keeping the names PUT created when keep_puts. */
-static void
-box_clean_dir(int dirfd, struct box *b, int keep_puts)
-{
-	struct dirent *de;
-	size_t i;
-	int fd, keep;
-	DIR *d;
-
-	fd = dup(dirfd);
-	if (fd < 0)
-		return;
-	d = fdopendir(fd);
-	if (d == NULL) {
-		close(fd);
-		return;
-	}
-	/* A dup shares the offset the last walk left at the end. */
-	rewinddir(d);
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		keep = 0;
-		if (keep_puts) {
-			keep = strcmp(de->d_name, BOX_RUN_DIR) == 0;
-			for (i = 0; i < b->nput_names && !keep; i++)
-				keep = strcmp(de->d_name, b->put_names[i]) == 0;
-		}
-		if (!keep)
-			box_rm_at(fd, de->d_name, 0);
-	}
-	closedir(d);
 }
 
 static void
@@ -733,6 +554,9 @@ box_parse_exec(char *buf, size_t len, struct box_exec *ex)
 	if (boxproto_next_field(buf, len, &pos, &f) < 0 ||
 	    boxproto_parse_u64(f, &ex->file_size))
 		return -1;
+	if (boxproto_next_field(buf, len, &pos, &f) < 0 ||
+	    boxproto_parse_u64(f, &ex->mem_limit) || ex->mem_limit > ((uint64_t)1 << 50))
+		return -1;
 	if (boxproto_next_field(buf, len, &pos, &f) < 0 || boxproto_parse_u64(f, &argc) ||
 	    argc == 0 || argc > len)
 		return -1;
@@ -778,18 +602,26 @@ box_child(struct box *b, const struct box_exec *ex, int cwd_fd, int in_fd, int o
 		_exit(127);
 	/*
 	 * When the container runs out of memory (a fork bomb's kernel memory
-	 * counts too) the OOM killer must pick the program, never us: raising
-	 * one's own score needs no privilege, only a dumpable process (our
-	 * stream is no longer among its descriptors, and nothing else of the
-	 * program is alive yet).
+	 * counts too) the OOM killer must pick the program, never us (whose
+	 * reserve is big): raising one's own score needs no privilege.
 	 */
-	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 	fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
 	if (fd >= 0) {
 		if (write(fd, "1000", 4) != 4)
 			ok = 1;	/* best effort */
 		close(fd);
 	}
+	/*
+	 * From here on the program's own uid, for good: every capability is
+	 * gone with the uid change, and nothing of ours can be reached.
+	 */
+	if (b->isolated && box_become(b->uid, b->gid) != 0) {
+		dprintf(2, "scrc-box: cannot switch to uid %u: %s\n", (unsigned)b->uid,
+		    strerror(errno));
+		_exit(127);
+	}
+	/* A uid change made us undumpable; the program may read its own /proc. */
+	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 	if (fchdir(cwd_fd) != 0)
 		ok = 0;
 	rl.rlim_cur = rl.rlim_max = 0;
@@ -816,7 +648,6 @@ box_child(struct box *b, const struct box_exec *ex, int cwd_fd, int in_fd, int o
 		if (strncmp(*e, "PATH=", 5) == 0)
 			setenv("PATH", *e + 5, 1);
 	}
-	(void)b;
 	if (ok)
 		execvpe(ex->argv[0], ex->argv, ex->env);
 	dprintf(2, "scrc-box: cannot execute %s: %s\n", ex->argv[0], strerror(errno));
@@ -833,7 +664,7 @@ box_run(struct box *b, const struct box_exec *ex, int cwd_fd, struct box_result 
 {
 	int outp[2], errp[2], status, main_done = 0, killed = 0, children = 1;
 	int64_t t0, now, last_check = 0, cpu0, self0, oom0, reaped_us = 0, used, timeout;
-	int64_t anon0, anon_peak;
+	int64_t mem0, mem_peak;
 	uint64_t count[2] = { 0, 0 };
 	struct signalfd_siginfo si;
 	char buf[BOXPROTO_CHUNK];
@@ -866,11 +697,18 @@ box_run(struct box *b, const struct box_exec *ex, int cwd_fd, struct box_result 
 		close(outp[1]);
 		return -1;
 	}
-	cpu0 = box_cg_cpu_us(b);
-	oom0 = box_cg_oom(b);
-	/* Our own share of the cgroup's anonymous memory, not the program's. */
-	anon0 = box_cg_anon(b);
-	anon_peak = anon0;
+	/*
+	 * The run may hold its allowance and no more: the reserve takes the
+	 * rest of the container's limit, so the kernel stops the program
+	 * close to the allowance whatever kind of memory it uses.
+	 */
+	if (ex->mem_limit > 0)
+		box_cg_reserve(&b->cg, (int64_t)ex->mem_limit + BOX_MEM_SLACK);
+	cpu0 = box_cg_cpu_us(&b->cg);
+	oom0 = box_cg_oom(&b->cg);
+	/* Ours, not the program's: scrc-box, the reserve, the input, the artifacts. */
+	mem0 = box_cg_charged(&b->cg);
+	mem_peak = mem0;
 	self0 = box_self_cpu_us();
 	t0 = box_now_ms();
 	pid = fork();
@@ -918,7 +756,7 @@ box_run(struct box *b, const struct box_exec *ex, int cwd_fd, struct box_result 
 		}
 		if (main_done && !killed) {
 			/* What the leftovers hold counts too, up to their last moment. */
-			box_sample_anon(b, &anon_peak);
+			box_sample_mem(b, &mem_peak);
 			/* Leftovers die with the program: children, daemons, all. */
 			kill(-1, SIGKILL);
 			killed = 1;
@@ -934,9 +772,15 @@ box_run(struct box *b, const struct box_exec *ex, int cwd_fd, struct box_result 
 			 * rusage gives each process's own peak; the sum over
 			 * processes alive together is only seen by sampling.
 			 */
-			box_sample_anon(b, &anon_peak);
-			if (ex->cpu_ms > 0) {
-				used = cpu0 >= 0 ? box_cg_cpu_us(b) - cpu0 -
+			box_sample_mem(b, &mem_peak);
+			if (ex->mem_limit > 0 && mem0 >= 0 &&
+			    mem_peak - mem0 > (int64_t)ex->mem_limit) {
+				r->mem_hit = 1;
+				kill(-1, SIGKILL);
+				killed = 1;
+			}
+			if (!killed && ex->cpu_ms > 0) {
+				used = cpu0 >= 0 ? box_cg_cpu_us(&b->cg) - cpu0 -
 				    (box_self_cpu_us() - self0) : reaped_us + box_proc_cpu_us();
 				if (used >= (int64_t)ex->cpu_ms * 1000) {
 					r->cpu_hit = 1;
@@ -1001,18 +845,136 @@ box_run(struct box *b, const struct box_exec *ex, int cwd_fd, struct box_result 
 	}
 	r->wall_ms = box_now_ms() - t0;
 	if (cpu0 >= 0) {
-		used = box_cg_cpu_us(b) - cpu0 - (box_self_cpu_us() - self0);
+		used = box_cg_cpu_us(&b->cg) - cpu0 - (box_self_cpu_us() - self0);
 		if (used < 0)
 			used = 0;
 	} else
 		used = reaped_us;
 	r->cpu_ms = (used + 500) / 1000;
-	if (oom0 >= 0 && box_cg_oom(b) > oom0)
+	if (oom0 >= 0 && box_cg_oom(&b->cg) > oom0)
 		r->oom = 1;
 	/* The larger of the biggest process and all of them together. */
-	if (anon0 >= 0 && anon_peak - anon0 > r->memory)
-		r->memory = anon_peak - anon0;
+	if (mem0 >= 0 && mem_peak - mem0 > r->memory)
+		r->memory = mem_peak - mem0;
 	return 0;
+}
+
+/* Raises *peak to the memory charged to the container now. */
+static int
+box_sample_mem(struct box *b, int64_t *peak)
+{
+	int64_t v = box_cg_charged(&b->cg);
+
+	if (v > *peak)
+		*peak = v;
+	return 0;
+}
+
+/*
+ * Hands a tree that PUT made (directories owned by root) to the programs'
+ * uid, so a build can write into it. Only directories change owner: the
+ * files placed there stay root's, and the programs' uid may still remove
+ * them (the directory is its). 0, or -1.
+ */
+static int
+box_give_tree(struct box *b, int dirfd, int depth)
+{
+	struct dirent *de;
+	DIR *d;
+	int fd, sub, rc = 0;
+
+	if (!b->isolated)
+		return 0;
+	if (fchown(dirfd, b->uid, b->gid) != 0 || depth >= BOX_FETCH_DEPTH)
+		return -1;
+	fd = dup(dirfd);
+	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	rewinddir(d);
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		sub = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub < 0 || box_give_tree(b, sub, depth + 1) != 0)
+			rc = -1;
+		if (sub >= 0)
+			close(sub);
+	}
+	closedir(d);
+	return rc;
+}
+
+/* Remembers the top-level directory of a named cwd as scratch. */
+static void
+box_note_scratch(struct box *b, const char *path)
+{
+	size_t i, n = strcspn(path, "/");
+
+	for (i = 0; i < b->nscratch; i++)
+		if (strlen(b->scratch[i]) == n && memcmp(b->scratch[i], path, n) == 0)
+			return;
+	if (b->nscratch == BOX_MAX_SCRATCH)
+		return;
+	b->scratch[b->nscratch] = strndup(path, n);
+	if (b->scratch[b->nscratch] == NULL)
+		exit(1);
+	b->nscratch++;
+}
+
+/*
+ * Removes what a run left: the contents of cwd_fd (when >= 0), /tmp,
+ * /dev/shm, message queues, SysV IPC objects and, with workdir, the scratch
+ * directories themselves. 1 when all of it is gone, 0 otherwise.
+ */
+static int
+box_clean(struct box *b, int cwd_fd, int workdir)
+{
+	struct box_clean_job job;
+	int dirs[3 + 1 + BOX_MAX_SCRATCH], sfd[BOX_MAX_SCRATCH];
+	size_t n = 0, i, j;
+	int rc;
+
+	if (cwd_fd >= 0)
+		dirs[n++] = cwd_fd;
+	dirs[n++] = b->tmp_fd;
+	dirs[n++] = b->shm_fd;
+	dirs[n++] = b->mq_fd;
+	for (i = 0; workdir && i < b->nscratch; i++) {
+		sfd[i] = openat(b->wfd, b->scratch[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+		dirs[n++] = sfd[i];
+	}
+	memset(&job, 0, sizeof job);
+	job.uid = b->isolated ? b->uid : 0;
+	job.gid = b->isolated ? b->gid : 0;
+	job.dirs = dirs;
+	job.ndirs = n;
+	job.sig_fd = b->sig_fd;
+	job.timeout_ms = BOX_CLEAN_MS;
+	rc = box_clean_run(&job);
+	if (!workdir)
+		return rc == 0;
+	for (i = 0; i < b->nscratch; i++) {
+		if (sfd[i] >= 0)
+			close(sfd[i]);
+		if (unlinkat(b->wfd, b->scratch[i], AT_REMOVEDIR) != 0 && errno != ENOENT)
+			rc = 1;
+		/* Gone for good: no longer a name PUT made. */
+		for (j = 0; j < b->nput_names; j++) {
+			if (strcmp(b->put_names[j], b->scratch[i]) == 0) {
+				free(b->put_names[j]);
+				b->put_names[j] = b->put_names[--b->nput_names];
+				break;
+			}
+		}
+		free(b->scratch[i]);
+	}
+	b->nscratch = 0;
+	return rc == 0;
 }
 
 static void
@@ -1022,16 +984,74 @@ box_send_result(const struct box_result *r)
 	int n;
 
 	n = snprintf(buf, sizeof buf,
-	    "%s=%d%c%s=%d%c%s=%d%c%s=%lld%c%s=%lld%c%s=%lld%c%s=%d%c%s=%d%c%s=%d%c%s=%d%c",
+	    "%s=%d%c%s=%d%c%s=%d%c%s=%lld%c%s=%lld%c%s=%lld%c%s=%d%c%s=%d%c%s=%d%c%s=%d%c"
+	    "%s=%d%c%s=%d%c",
 	    BOXPROTO_R_EXITED, r->exited, 0, BOXPROTO_R_CODE, r->code, 0,
 	    BOXPROTO_R_SIGNAL, r->signal, 0, BOXPROTO_R_CPU_MS, (long long)r->cpu_ms, 0,
 	    BOXPROTO_R_WALL_MS, (long long)r->wall_ms, 0, BOXPROTO_R_MEMORY,
 	    (long long)r->memory, 0, BOXPROTO_R_OOM, r->oom, 0, BOXPROTO_R_CPU_HIT,
 	    r->cpu_hit, 0, BOXPROTO_R_WALL_HIT, r->wall_hit, 0, BOXPROTO_R_OUTPUT_HIT,
-	    r->output_hit, 0);
+	    r->output_hit, 0, BOXPROTO_R_MEM_HIT, r->mem_hit, 0, BOXPROTO_R_CLEAN, r->clean, 0);
 	if (n < 0 || (size_t)n >= sizeof buf)
 		exit(1);
 	box_send("RESULT", buf, (size_t)n, NULL, 0);
+}
+
+/*
+ * Opens the directory a run starts in: a fresh one (empty cwd), the
+ * workdir ("."), or a named one (a build's), which becomes scratch.
+ * Returns its fd, or -1 after a FAIL. *run_fd/run_name are set for a
+ * fresh one, so that it can be removed afterwards.
+ */
+static int
+box_open_cwd(struct box *b, const char *cwd, int *run_fd, char *run_name, size_t size)
+{
+	const char *leaf;
+	int fd = -1, dfd;
+
+	if (cwd[0] == '\0') {
+		if (mkdirat(b->wfd, BOX_RUN_DIR, 0755) != 0 && errno != EEXIST) {
+			box_fail("EXEC: mkdir %s: %s", BOX_RUN_DIR, strerror(errno));
+			return -1;
+		}
+		*run_fd = openat(b->wfd, BOX_RUN_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+		snprintf(run_name, size, "%u", ++b->run_seq);
+		/* Its own, and nobody else's; its parent stays ours (read-only to it). */
+		if (*run_fd < 0 || mkdirat(*run_fd, run_name, 0700) != 0 ||
+		    (fd = openat(*run_fd, run_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC)) < 0 || (b->isolated && fchown(fd, b->uid, b->gid) != 0)) {
+			box_fail("EXEC: creating the run directory: %s", strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			return -1;
+		}
+		return fd;
+	}
+	if (strcmp(cwd, ".") == 0)
+		fd = dup(b->wfd);
+	else if (boxproto_path_ok(cwd)) {
+		dfd = box_open_parent(b, cwd, 0, &leaf);
+		if (dfd >= 0) {
+			fd = openat(dfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			close(dfd);
+		}
+		if (fd >= 0) {
+			box_note_scratch(b, cwd);
+			if (box_give_tree(b, fd, 0) != 0) {
+				box_fail("EXEC: cwd %s: cannot hand it over: %s", cwd,
+				    strerror(errno));
+				close(fd);
+				return -1;
+			}
+		}
+	} else {
+		box_fail("EXEC: bad cwd");
+		return -1;
+	}
+	if (fd < 0)
+		box_fail("EXEC: cwd %s: %s", cwd, strerror(errno));
+	return fd;
 }
 
 static void
@@ -1040,7 +1060,7 @@ box_do_exec(struct box *b, uint64_t len)
 	struct box_exec ex;
 	struct box_result r;
 	char *buf, run_name[32];
-	int cwd_fd = -1, fresh = 0, run_fd = -1, tmp_fd, ran;
+	int cwd_fd = -1, fresh, run_fd = -1, clean = 1;
 
 	if (len > BOXPROTO_FIELDS_MAX) {
 		if (box_skip(b, len) != 0)
@@ -1062,53 +1082,22 @@ box_do_exec(struct box *b, uint64_t len)
 		box_fail("EXEC: storing stdin: %s", strerror(b->in_error));
 		goto out;
 	}
-	if (ex.cwd[0] == '\0') {
-		fresh = 1;
-		if (mkdirat(b->wfd, BOX_RUN_DIR, 0755) != 0 && errno != EEXIST) {
-			box_fail("EXEC: mkdir %s: %s", BOX_RUN_DIR, strerror(errno));
-			goto out;
-		}
-		run_fd = openat(b->wfd, BOX_RUN_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-		    O_CLOEXEC);
-		snprintf(run_name, sizeof run_name, "%u", ++b->run_seq);
-		if (run_fd < 0 || mkdirat(run_fd, run_name, 0755) != 0) {
-			box_fail("EXEC: creating the run directory: %s", strerror(errno));
-			goto out;
-		}
-		cwd_fd = openat(run_fd, run_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-		    O_CLOEXEC);
-	} else if (strcmp(ex.cwd, ".") == 0)
-		cwd_fd = dup(b->wfd);
-	else if (boxproto_path_ok(ex.cwd)) {
-		const char *leaf;
-		int dfd = box_open_parent(b, ex.cwd, 0, &leaf);
-
-		if (dfd >= 0) {
-			cwd_fd = openat(dfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-			    O_CLOEXEC);
-			close(dfd);
-		}
-	} else {
-		box_fail("EXEC: bad cwd");
+	fresh = ex.cwd[0] == '\0';
+	/* A test never sees the directory a build wrote in. */
+	if (fresh && b->nscratch > 0)
+		clean = box_clean(b, -1, 1);
+	cwd_fd = box_open_cwd(b, ex.cwd, &run_fd, run_name, sizeof run_name);
+	if (cwd_fd < 0)
 		goto out;
-	}
-	if (cwd_fd < 0) {
-		box_fail("EXEC: cwd %s: %s", ex.cwd, strerror(errno));
+	if (box_run(b, &ex, cwd_fd, &r) != 0)
 		goto out;
-	}
-	ran = box_run(b, &ex, cwd_fd, &r) == 0;
 	/* Leave nothing behind for the next run to find. */
-	if (fresh) {
-		box_rm_at(run_fd, run_name, 0);
-		box_clean_dir(b->wfd, b, 1);
-	}
-	tmp_fd = open("/tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (tmp_fd >= 0) {
-		box_clean_dir(tmp_fd, b, 0);
-		close(tmp_fd);
-	}
-	if (ran)
-		box_send_result(&r);
+	if (!box_clean(b, fresh ? cwd_fd : -1, fresh))
+		clean = 0;
+	if (fresh && unlinkat(run_fd, run_name, AT_REMOVEDIR) != 0)
+		clean = 0;
+	r.clean = clean;
+	box_send_result(&r);
 out:
 	if (cwd_fd >= 0)
 		close(cwd_fd);
@@ -1308,6 +1297,34 @@ box_do_fetch(struct box *b, uint64_t len)
 	free(buf);
 }
 
+/* 0 when a child can take on the programs' uid; else FAIL and -1. */
+static int
+box_probe_uid(struct box *b)
+{
+	int status, err = 0;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0) {
+		box_fail("fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0)
+		_exit(box_become(b->uid, b->gid) == 0 ? 0 : errno & 0x7f);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status))
+		err = WEXITSTATUS(status);
+	else
+		err = EINTR;
+	if (err != 0) {
+		box_fail("cannot run programs as uid %u: %s (is the uid mapped?)",
+		    (unsigned)b->uid, strerror(err));
+		return -1;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1318,12 +1335,12 @@ main(int argc, char **argv)
 	sigset_t set;
 	int n, r;
 
-	/* The program runs as our uid: keep it out of /proc/1 (fds, mem, ptrace). */
+	/* Keep our memory and descriptors out of reach through /proc/1. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	signal(SIGPIPE, SIG_IGN);
 	umask(022);
-	if (argc != 2 || argv[1][0] != '/') {
-		fprintf(stderr, "usage: scrc-box WORKDIR\n");
+	if (argc < 2 || argc > 4 || argv[1][0] != '/') {
+		fprintf(stderr, "usage: scrc-box WORKDIR [UID [ALLOWANCE]]\n");
 		return 2;
 	}
 	b->workdir = argv[1];
@@ -1341,10 +1358,44 @@ main(int argc, char **argv)
 		box_fail("signalfd: %s", strerror(errno));
 		return 1;
 	}
-	box_detect_cgroup(b);
-	n = snprintf(hello, sizeof hello, "version=%d%ccgroup=%s%cuid=%u%c", BOXPROTO_VERSION,
-	    0, b->cgroup == BOX_CGROUP_V1 ? "v1" : b->cgroup == BOX_CGROUP_V2 ? "v2" : "none",
-	    0, (unsigned)getuid(), 0);
+	if (argc >= 3 && geteuid() == 0) {
+		uint64_t u;
+
+		if (boxproto_parse_u64(argv[2], &u) != 0 || u == 0 || u >= 0xffffffffULL) {
+			box_fail("bad uid %s", argv[2]);
+			return 1;
+		}
+		b->uid = (uid_t)u;
+		b->gid = (gid_t)u;
+		b->isolated = 1;
+		/* Find out now, not at the first test, when the uid cannot be had. */
+		if (box_probe_uid(b) != 0)
+			return 1;
+	} else {
+		b->uid = getuid();
+		b->gid = getgid();
+	}
+	b->tmp_fd = open("/tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	b->shm_fd = open("/dev/shm", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	b->mq_fd = open("/dev/mqueue", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	box_cg_open(&b->cg);
+	/*
+	 * Told the runs' allowance up front, take the reserve now: the host
+	 * is busy elsewhere (a build) until it needs us, so this costs no
+	 * time of the submission.
+	 */
+	if (argc == 4) {
+		uint64_t a;
+
+		if (boxproto_parse_u64(argv[3], &a) != 0 || a > ((uint64_t)1 << 50)) {
+			box_fail("bad allowance %s", argv[3]);
+			return 1;
+		}
+		if (a > 0)
+			box_cg_reserve(&b->cg, (int64_t)a + BOX_MEM_SLACK);
+	}
+	n = snprintf(hello, sizeof hello, "version=%d%ccgroup=%s%cuid=%u%cisolated=%d%c",
+	    BOXPROTO_VERSION, 0, box_cg_name(&b->cg), 0, (unsigned)b->uid, 0, b->isolated, 0);
 	box_send("HELLO", hello, (size_t)n, NULL, 0);
 
 	for (;;) {

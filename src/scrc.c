@@ -17,6 +17,7 @@
 
 #include "conf.h"
 #include "docker.h"
+#include "uidpool.h"
 #include "judge.h"
 #include "lang.h"
 #include "request.h"
@@ -66,6 +67,29 @@ load_langs(void)
 	if (lang_set_count(langs) == 0)
 		fatal("no language profiles in %s", conf.lang_dir);
 	return langs;
+}
+
+/*
+ * Settings of every box: the seccomp profile (beside the language
+ * profiles unless set) and the pool of program uids.
+ */
+static void
+configure_boxes(void)
+{
+	static char *seccomp;
+	char err[1024];
+
+	if (conf.seccomp == NULL || conf.seccomp[0] == '\0')
+		seccomp = xasprintf("%s/seccomp.json", conf.lang_dir);
+	else if (strcmp(conf.seccomp, "engine") != 0)
+		seccomp = xstrdup(conf.seccomp);
+	if (seccomp != NULL && access(seccomp, R_OK) != 0)
+		fatal("seccomp profile %s: %s (set SCRC_SECCOMP; \"engine\" keeps the "
+		    "engine's default)", seccomp, strerror(errno));
+	docker_set_seccomp(seccomp);
+	if (uidpool_configure((uint32_t)conf.uid_base, (uint32_t)conf.uid_count, conf.uid_dir,
+	    err, sizeof err) != 0)
+		fatal("%s (SCRC_UID_BASE, SCRC_UID_COUNT, SCRC_UID_DIR)", err);
 }
 
 static void
@@ -407,6 +431,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	docker_set_cli(conf.docker);
+	configure_boxes();
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--check-config") == 0)

@@ -197,8 +197,8 @@ test_exec_encode(void **state)
 {
 	const char *argv[] = { "python3", "-c", "print(1)", NULL };
 	const char *env[] = { "PATH=/usr/bin", "HOME=/tmp", NULL };
-	const char *want[] = { "", "1000", "3000", "65536", "1048576", "3", "python3", "-c",
-		"print(1)", "2", "PATH=/usr/bin", "HOME=/tmp" };
+	const char *want[] = { "", "1000", "3000", "65536", "1048576", "83886080", "3", "python3",
+		"-c", "print(1)", "2", "PATH=/usr/bin", "HOME=/tmp" };
 	struct docker_exec ex;
 	struct buf b;
 	const char *f;
@@ -215,6 +215,7 @@ test_exec_encode(void **state)
 	ex.wall_ms = 3000;
 	ex.output_cap = 65536;
 	ex.file_size = 1048576;
+	ex.mem_limit = 80 << 20;
 	buf_init(&b);
 	assert_int_equal(docker_exec_encode(&ex, &b, err, sizeof err), 0);
 	for (i = 0; i < sizeof want / sizeof *want; i++) {
@@ -263,7 +264,7 @@ result_payload(const char *spec, char *out, size_t size)
 }
 
 #define RESULT_OK_EXIT "exited=1;code=3;signal=0;cpu_ms=12;wall_ms=15;memory=4096;oom=0;" \
-	"cpu_hit=0;wall_hit=0;output_hit=1"
+	"cpu_hit=0;wall_hit=0;output_hit=1;mem_hit=1;clean=0"
 
 static void
 test_result_decode(void **state)
@@ -286,6 +287,11 @@ test_result_decode(void **state)
 		    "output_hit=0",
 		"exited=1;code=0;signal=0;cpu_ms=-1;wall_ms=1;memory=1;oom=0;cpu_hit=0;wall_hit=0;"
 		    "output_hit=0",
+		/* an older box: no mem_hit, no clean */
+		"exited=1;code=0;signal=0;cpu_ms=1;wall_ms=1;memory=1;oom=0;cpu_hit=0;wall_hit=0;"
+		    "output_hit=0",
+		"exited=1;code=0;signal=0;cpu_ms=1;wall_ms=1;memory=1;oom=0;cpu_hit=0;wall_hit=0;"
+		    "output_hit=0;mem_hit=0;clean=2",
 		"",
 	};
 	struct docker_exec_result r;
@@ -304,12 +310,16 @@ test_result_decode(void **state)
 	assert_int_equal(r.memory_bytes, 4096);
 	assert_int_equal(r.output_limit_hit, 1);
 	assert_int_equal(r.cpu_limit_hit, 0);
+	assert_int_equal(r.mem_limit_hit, 1);
+	assert_int_equal(r.dirty, 1);
 	/* Without its final NUL the last field is not a field. */
 	assert_int_equal(docker_result_decode(p, n - 1, &r), -1);
 
 	n = result_payload("exited=0;code=0;signal=9;cpu_ms=1000;wall_ms=1003;memory=1;oom=1;"
-	    "cpu_hit=1;wall_hit=0;output_hit=0", p, sizeof p);
+	    "cpu_hit=1;wall_hit=0;output_hit=0;mem_hit=0;clean=1", p, sizeof p);
 	assert_int_equal(docker_result_decode(p, n, &r), 0);
+	assert_int_equal(r.dirty, 0);
+	assert_int_equal(r.mem_limit_hit, 0);
 	assert_int_equal(r.exited, 0);
 	assert_int_equal(r.signal, 9);
 	assert_int_equal(r.oom_killed, 1);
@@ -406,19 +416,27 @@ test_create_args(void **state)
 		{ "--label", "scrc.submission=s1" },
 		{ "--label", "scrc.role=run" },
 		{ "--network", "none" },
-		{ "--user", "65534:65534" },
+		{ "--label", "scrc.uid=2000000123" },
+		{ "--user", "0:0" },
 		{ "--cap-drop", "ALL" },
+		{ "--cap-add", "SETUID" },
+		{ "--cap-add", "SETGID" },
+		{ "--cap-add", "CHOWN" },
+		{ "--cap-add", "KILL" },
 		{ "--security-opt", "no-new-privileges" },
 		{ "--pids-limit", "64" },
 		{ "--memory", "67108864" },
 		{ "--memory-swap", "67108864" },
 		{ "--cpus", "1.500" },
-		{ "--tmpfs", "/box:rw,exec,nosuid,size=16777216,mode=1777" },
-		{ "--tmpfs", "/tmp:rw,exec,nosuid,size=16777216,mode=1777" },
-		{ "--mount", "type=volume,src=scrc-box-0123,dst=/.scrc,readonly" },
+		{ "--tmpfs", "/box:rw,exec,nosuid,nodev,size=16777216,nr_inodes=8192,mode=0755" },
+		{ "--tmpfs", "/tmp:rw,exec,nosuid,nodev,size=16777216,nr_inodes=8192,mode=1777" },
+		{ "--tmpfs",
+		  "/dev/shm:rw,nosuid,nodev,noexec,size=16777216,nr_inodes=8192,mode=1777" },
+		{ "--mount", "type=volume,src=scrc-box-0123,dst=/.scrc,ro" },
 		{ "--ulimit", "nofile=256:256" },
 		{ "--entrypoint", "/.scrc/scrc-box" },
 		{ "scrc/python:bookworm", "/box" },
+		{ "/box", "2000000123" },
 	};
 	struct docker_box_spec spec;
 	char **args, err[256];
@@ -434,6 +452,7 @@ test_create_args(void **state)
 	spec.workdir_bytes = 16 << 20;
 	spec.pids_limit = 64;
 	spec.cpus = 1.5;
+	spec.uid = 2000000123;
 	args = docker_create_args(&spec, "scrc-s1-run-00000001", "scrc-box-0123", err,
 	    sizeof err);
 	assert_non_null(args);
@@ -443,12 +462,28 @@ test_create_args(void **state)
 			fail_msg("missing %s %s", pairs[i][0], pairs[i][1]);
 	}
 	assert_true(find_pair(args, "--read-only", NULL) >= 0);
-	/* The image and the workdir argument come last: nothing can follow as a flag. */
+	/* The image, the workdir and the uid come last: nothing can follow as a flag. */
 	for (n = 0; args[n] != NULL; n++)
 		;
-	assert_string_equal(args[n - 2], "scrc/python:bookworm");
-	assert_string_equal(args[n - 1], "/box");
+	assert_string_equal(args[n - 3], "scrc/python:bookworm");
+	assert_string_equal(args[n - 2], "/box");
+	assert_string_equal(args[n - 1], "2000000123");
 	assert_true(find_pair(args, "--privileged", NULL) < 0);
+	/* Without a seccomp file set, the engine's default; with one, ours. */
+	assert_true(find_pair(args, "--security-opt", "seccomp=/x/seccomp.json") < 0);
+	docker_args_free(args);
+	docker_set_seccomp("/x/seccomp.json");
+	args = docker_create_args(&spec, "n", "v", err, sizeof err);
+	assert_non_null(args);
+	assert_true(find_pair(args, "--security-opt", "seccomp=/x/seccomp.json") >= 0);
+	docker_set_seccomp(NULL);
+	docker_args_free(args);
+	/* Only these capabilities, and never one the programs could use against us. */
+	args = docker_create_args(&spec, "n", "v", err, sizeof err);
+	assert_non_null(args);
+	for (i = 0; args[i] != NULL; i++)
+		if (strcmp(args[i], "--cap-add") == 0)
+			assert_non_null(strstr("SETUID SETGID CHOWN KILL", args[i + 1]));
 	docker_args_free(args);
 
 	spec.cpus = 0;
@@ -496,10 +531,20 @@ test_create_args_bad(void **state)
 		spec.pids_limit = rows[i].pids;
 		spec.submission_id = rows[i].id;
 		spec.role = "run";
+		spec.uid = 2000000000;
 		err[0] = '\0';
 		assert_null(docker_create_args(&spec, "n", "v", err, sizeof err));
 		assert_true(err[0] != '\0');
 	}
+	/* Programs never run as root (uid 0 would be scrc-box's own). */
+	spec.image = "img";
+	spec.workdir = "/box";
+	spec.memory_bytes = 1 << 20;
+	spec.pids_limit = 8;
+	spec.submission_id = "s";
+	spec.uid = 0;
+	assert_null(docker_create_args(&spec, "n", "v", err, sizeof err));
+	assert_non_null(strstr(err, "uid"));
 }
 
 static void

@@ -25,28 +25,39 @@ struct classify_case {
 	const char		*stderr_text;
 	int			 accepted;
 	enum result_status	 want;
+	int			 mem_hit;	/* killed by scrc-box over the allowance */
 };
 
 static const char *java_oom[] = { "java.lang.OutOfMemoryError", NULL };
 
 static const struct classify_case classify_cases[] = {
-	{ "clean exit, accepted", 1, 0, 0, 10, 1 * MiB, 0, 0, 0, 0, "", 1, RESULT_OK },
-	{ "clean exit, no expectation", 1, 0, 0, 10, 1 * MiB, 0, 0, 0, 0, "", -1, RESULT_OK },
-	{ "clean exit, rejected", 1, 0, 0, 10, 1 * MiB, 0, 0, 0, 0, "", 0, RESULT_WA },
-	{ "non-zero exit", 1, 3, 0, 10, 1 * MiB, 0, 0, 0, 0, "", -1, RESULT_RE },
-	{ "segfault", 0, 0, 11, 10, 1 * MiB, 0, 0, 0, 0, "", -1, RESULT_RE },
-	{ "killed for cpu", 0, 0, 9, 1001, 1 * MiB, 0, 1, 0, 0, "", -1, RESULT_TL },
-	{ "killed for wall (sleeper)", 0, 0, 9, 2, 1 * MiB, 0, 0, 1, 0, "", -1, RESULT_TL },
-	{ "cpu over limit, exited", 1, 0, 0, 1200, 1 * MiB, 0, 0, 0, 0, "", 1, RESULT_TL },
-	{ "oom kill", 0, 0, 9, 50, 64 * MiB, 1, 0, 0, 0, "", -1, RESULT_ML },
-	{ "oom kill beats cpu", 0, 0, 9, 1001, 64 * MiB, 1, 1, 0, 0, "", -1, RESULT_ML },
-	{ "peak over limit", 1, 0, 0, 50, 65 * MiB, 0, 0, 0, 0, "", 1, RESULT_ML },
+	{ "clean exit, accepted", 1, 0, 0, 10, 1 * MiB, 0, 0, 0, 0, "", 1, RESULT_OK, 0 },
+	{ "clean exit, no expectation", 1, 0, 0, 10, 1 * MiB, 0, 0, 0, 0, "", -1, RESULT_OK, 0 },
+	{ "clean exit, rejected", 1, 0, 0, 10, 1 * MiB, 0, 0, 0, 0, "", 0, RESULT_WA, 0 },
+	{ "non-zero exit", 1, 3, 0, 10, 1 * MiB, 0, 0, 0, 0, "", -1, RESULT_RE, 0 },
+	{ "segfault", 0, 0, 11, 10, 1 * MiB, 0, 0, 0, 0, "", -1, RESULT_RE, 0 },
+	{ "killed for cpu", 0, 0, 9, 1001, 1 * MiB, 0, 1, 0, 0, "", -1, RESULT_TL, 0 },
+	{ "killed for wall (sleeper)", 0, 0, 9, 2, 1 * MiB, 0, 0, 1, 0, "", -1, RESULT_TL, 0 },
+	{ "cpu over limit, exited", 1, 0, 0, 1200, 1 * MiB, 0, 0, 0, 0, "", 1, RESULT_TL, 0 },
+	{ "oom kill", 0, 0, 9, 50, 64 * MiB, 1, 0, 0, 0, "", -1, RESULT_ML, 0 },
+	{ "oom kill beats cpu", 0, 0, 9, 1001, 64 * MiB, 1, 1, 0, 0, "", -1, RESULT_ML, 0 },
+	{ "peak over limit", 1, 0, 0, 50, 65 * MiB, 0, 0, 0, 0, "", 1, RESULT_ML, 0 },
 	{ "java OutOfMemoryError", 1, 1, 0, 50, 30 * MiB, 0, 0, 0, 0,
 	  "Exception in thread \"main\" java.lang.OutOfMemoryError: Java heap space", -1,
-	  RESULT_ML },
-	{ "output flood", 0, 0, 9, 50, 1 * MiB, 0, 0, 0, 1, "", -1, RESULT_OL },
-	{ "output flood beats oom", 0, 0, 9, 50, 64 * MiB, 1, 0, 0, 1, "", -1, RESULT_OL },
-	{ "exit code with WA output", 1, 1, 0, 10, 1 * MiB, 0, 0, 0, 0, "", 0, RESULT_RE },
+	  RESULT_ML, 0 },
+	{ "output flood", 0, 0, 9, 50, 1 * MiB, 0, 0, 0, 1, "", -1, RESULT_OL, 0 },
+	{ "output flood beats oom", 0, 0, 9, 50, 64 * MiB, 1, 0, 0, 1, "", -1, RESULT_OL, 0 },
+	{ "exit code with WA output", 1, 1, 0, 10, 1 * MiB, 0, 0, 0, 0, "", 0, RESULT_RE, 0 },
+	/* The runtime's OOM message counts only for a run that failed. */
+	{ "OOM text on stderr, exit 0, accepted", 1, 0, 0, 10, 1 * MiB, 0, 0, 0, 0,
+	  "java.lang.OutOfMemoryError", 1, RESULT_OK, 0 },
+	{ "OOM text on stderr, exit 0, rejected", 1, 0, 0, 10, 1 * MiB, 0, 0, 0, 0,
+	  "java.lang.OutOfMemoryError", 0, RESULT_WA, 0 },
+	{ "OOM text on stderr, killed by a signal", 0, 0, 6, 10, 1 * MiB, 0, 0, 0, 0,
+	  "java.lang.OutOfMemoryError", -1, RESULT_ML, 0 },
+	{ "killed by scrc-box over the allowance", 0, 0, 9, 10, 60 * MiB, 0, 0, 0, 0, "", -1,
+	  RESULT_ML, 1 },
+	{ "allowance hit beats cpu", 0, 0, 9, 1001, 60 * MiB, 0, 1, 0, 0, "", -1, RESULT_ML, 1 },
 };
 
 static void
@@ -72,6 +83,7 @@ test_classify(void **state)
 		run.cpu_limit_hit = c->cpu_hit;
 		run.wall_limit_hit = c->wall_hit;
 		run.output_limit_hit = c->out_hit;
+		run.mem_limit_hit = c->mem_hit;
 		buf_init(&run.err);
 		buf_puts(&run.err, c->stderr_text);
 		memset(&o, 0, sizeof o);
@@ -130,6 +142,29 @@ test_limits(void **state)
 	}
 }
 
+/* Ceilings configured as large as the settings allow: the wall limit saturates. */
+static void
+test_limits_saturate(void **state)
+{
+	int64_t max_time = conf.max_time_ms, max_wall = conf.max_wall_ms;
+	struct request req;
+	struct judge_limits lim;
+
+	(void)state;
+	conf.max_time_ms = INT64_MAX;
+	conf.max_wall_ms = INT64_MAX;
+	memset(&req, 0, sizeof req);
+	req.time_limit_ms = 4611686018427387904LL;	/* 2^62: 2t + 1000 overflows */
+	judge_limits(&req, &lim);
+	assert_int_equal(lim.time_ms, 4611686018427387904LL);
+	assert_int_equal(lim.wall_ms, INT64_MAX);
+	req.time_limit_ms = INT64_MAX;
+	judge_limits(&req, &lim);
+	assert_int_equal(lim.wall_ms, INT64_MAX);
+	conf.max_time_ms = max_time;
+	conf.max_wall_ms = max_wall;
+}
+
 static int
 setup(void **state)
 {
@@ -144,6 +179,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_classify),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_limits_saturate),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -17,20 +17,6 @@ MATRIX_TESTS='[{number:1,input:"2 3\n",expected_output:"5\n"},
 	{number:2,input:"10 20\n",expected_output:"30\n"}]'
 VERDICTS="ok wa tl ml bf re"
 
-# need_env: fail unless the binaries and profiles the suite drives exist.
-need_env() {
-	if [ -z "${SCRC:-}" ] || [ ! -x "$SCRC" ]; then
-		echo "SCRC must name the built scrc binary (make check-integration sets it)" >&2
-		return 1
-	fi
-	if [ -z "${SCRC_BOX:-}" ] || [ ! -r "$SCRC_BOX" ]; then
-		echo "SCRC_BOX must name the built scrc-box helper" >&2
-		return 1
-	fi
-	export SCRC_LANG_DIR=${SCRC_LANG_DIR:-$(repo_root)/lang}
-	require_docker
-}
-
 # lang_names: the profile names, from the files in the language directory.
 lang_names() {
 	local f

@@ -100,30 +100,52 @@ box_open_ro(const char *path)
 	return open(path, O_RDONLY | O_CLOEXEC);
 }
 
-void
-box_cg_open(struct box_cg *cg)
+/* Where each cgroup version keeps what we read, below the cgroup root. */
+static const struct {
+	enum box_cgroup_kind	 kind;
+	const char		*cpu, *oom, *stat, *usage, *limit;
+	const char		*file_keys[2];	/* memory.stat's file-cache lines */
+} box_cg_layouts[] = {
+	/* v1: the container has no child cgroups, so total_ is its own. */
+	{ BOX_CGROUP_V1, "cpuacct/cpuacct.usage", "memory/memory.oom_control",
+	  "memory/memory.stat", "memory/memory.usage_in_bytes", "memory/memory.limit_in_bytes",
+	  { "total_active_file", "total_inactive_file" } },
+	/* v2 (memory.peak is not needed: Linux < 5.19 has none). */
+	{ BOX_CGROUP_V2, "cpu.stat", "memory.events", "memory.stat", "memory.current",
+	  "memory.max", { "active_file", "inactive_file" } },
+};
+
+/* Opens root/rel read-only. */
+static int
+box_cg_file(const char *root, const char *rel)
 {
+	char path[4096];
+
+	if ((size_t)snprintf(path, sizeof path, "%s/%s", root, rel) >= sizeof path)
+		return -1;
+	return box_open_ro(path);
+}
+
+void
+box_cg_open(struct box_cg *cg, const char *root)
+{
+	size_t i;
+
 	memset(cg, 0, sizeof *cg);
 	cg->kind = BOX_CGROUP_NONE;
-	cg->oom_fd = cg->stat_fd = cg->usage_fd = cg->limit_fd = -1;
-	cg->cpu_fd = box_open_ro("/sys/fs/cgroup/cpuacct/cpuacct.usage");
-	if (cg->cpu_fd >= 0) {
-		cg->kind = BOX_CGROUP_V1;
-		cg->oom_fd = box_open_ro("/sys/fs/cgroup/memory/memory.oom_control");
-		cg->stat_fd = box_open_ro("/sys/fs/cgroup/memory/memory.stat");
-		cg->usage_fd = box_open_ro("/sys/fs/cgroup/memory/memory.usage_in_bytes");
-		cg->limit_fd = box_open_ro("/sys/fs/cgroup/memory/memory.limit_in_bytes");
-		/* The container has no child cgroups: total_ is its own. */
-		cg->file_keys[0] = "total_active_file";
-		cg->file_keys[1] = "total_inactive_file";
-	} else if ((cg->cpu_fd = box_open_ro("/sys/fs/cgroup/cpu.stat")) >= 0) {
-		cg->kind = BOX_CGROUP_V2;
-		cg->oom_fd = box_open_ro("/sys/fs/cgroup/memory.events");
-		cg->stat_fd = box_open_ro("/sys/fs/cgroup/memory.stat");
-		cg->usage_fd = box_open_ro("/sys/fs/cgroup/memory.current");
-		cg->limit_fd = box_open_ro("/sys/fs/cgroup/memory.max");
-		cg->file_keys[0] = "active_file";
-		cg->file_keys[1] = "inactive_file";
+	cg->cpu_fd = cg->oom_fd = cg->stat_fd = cg->usage_fd = cg->limit_fd = -1;
+	for (i = 0; i < sizeof box_cg_layouts / sizeof *box_cg_layouts; i++) {
+		cg->cpu_fd = box_cg_file(root, box_cg_layouts[i].cpu);
+		if (cg->cpu_fd < 0)
+			continue;
+		cg->kind = box_cg_layouts[i].kind;
+		cg->oom_fd = box_cg_file(root, box_cg_layouts[i].oom);
+		cg->stat_fd = box_cg_file(root, box_cg_layouts[i].stat);
+		cg->usage_fd = box_cg_file(root, box_cg_layouts[i].usage);
+		cg->limit_fd = box_cg_file(root, box_cg_layouts[i].limit);
+		cg->file_keys[0] = box_cg_layouts[i].file_keys[0];
+		cg->file_keys[1] = box_cg_layouts[i].file_keys[1];
+		break;
 	}
 	if (cg->kind != BOX_CGROUP_NONE && box_cg_cpu_us(cg) < 0) {
 		close(cg->cpu_fd);
@@ -135,6 +157,24 @@ box_cg_open(struct box_cg *cg)
 			close(cg->usage_fd);
 		cg->usage_fd = -1;
 	}
+}
+
+void
+box_cg_close(struct box_cg *cg)
+{
+	int *fds[] = { &cg->cpu_fd, &cg->oom_fd, &cg->stat_fd, &cg->usage_fd, &cg->limit_fd };
+	size_t i;
+
+	for (i = 0; i < sizeof fds / sizeof *fds; i++) {
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+		*fds[i] = -1;
+	}
+	if (cg->reserve != NULL)
+		munmap(cg->reserve, cg->reserve_cap);
+	cg->reserve = NULL;
+	cg->reserve_cap = cg->reserve_len = 0;
+	cg->kind = BOX_CGROUP_NONE;
 }
 
 const char *

@@ -37,8 +37,14 @@ struct box_cg {
 	size_t			 reserve_len;	/* bytes of it made resident */
 };
 
-/* Finds and opens the container's cgroup files (none found: kind NONE). */
-void	box_cg_open(struct box_cg *cg);
+/*
+ * Finds and opens the container's cgroup files below root ("/sys/fs/cgroup"
+ * in a container; v1 when root/cpuacct exists, else v2; none found: kind
+ * NONE, every reader -1).
+ */
+void	box_cg_open(struct box_cg *cg, const char *root);
+/* Closes what box_cg_open opened and drops the reserve. */
+void	box_cg_close(struct box_cg *cg);
 /* "v1", "v2" or "none". */
 const char *box_cg_name(const struct box_cg *cg);
 /* CPU time of the whole container in microseconds, or -1. */

@@ -1378,7 +1378,7 @@ main(int argc, char **argv)
 	b->tmp_fd = open("/tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	b->shm_fd = open("/dev/shm", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	b->mq_fd = open("/dev/mqueue", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	box_cg_open(&b->cg);
+	box_cg_open(&b->cg, "/sys/fs/cgroup");
 	/*
 	 * Told the runs' allowance up front, take the reserve now: the host
 	 * is busy elsewhere (a build) until it needs us, so this costs no

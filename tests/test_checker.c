@@ -20,19 +20,7 @@
 
 #define B(s)	s, sizeof(s) - 1
 
-static struct CMUnitTest	*all;
-static size_t			 nall;
-
-static void
-add(const char *name, CMUnitTestFunction f, const void *state)
-{
-	all = xrealloc(all, (nall + 1) * sizeof *all);
-	memset(&all[nall], 0, sizeof *all);
-	all[nall].name = name;
-	all[nall].test_func = f;
-	all[nall].initial_state = (void *)(uintptr_t)state;
-	nall++;
-}
+#include "rows.h"
 
 struct spec_case {
 	const char		*spec;

@@ -20,19 +20,7 @@
 #include "util.h"
 #include "worker.h"
 
-static struct CMUnitTest	*all;
-static size_t			 nall;
-
-static void
-add(const char *name, CMUnitTestFunction f, const void *state)
-{
-	all = xrealloc(all, (nall + 1) * sizeof *all);
-	memset(&all[nall], 0, sizeof *all);
-	all[nall].name = name;
-	all[nall].test_func = f;
-	all[nall].initial_state = (void *)(uintptr_t)state;
-	nall++;
-}
+#include "rows.h"
 
 /*
  * With the defaults (2 s time, 20 s time ceiling, 60 s wall ceiling) the

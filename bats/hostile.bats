@@ -221,7 +221,7 @@ setup() {
 	pid=$!
 	# Wait for the run container (the build one comes and goes first).
 	for i in $(seq 1 100); do
-		[ -n "$(docker ps -q --filter "label=scrc.submission=$ID-term" \
+		[ -n "$("$DOCKER" ps -q --filter "label=scrc.submission=$ID-term" \
 			--filter label=scrc.role=run)" ] && break
 		sleep 0.2
 	done
@@ -238,7 +238,7 @@ setup() {
 	done
 	if [ -n "$left" ]; then
 		echo "containers left 6 s after SIGTERM: $left" >&2
-		docker ps -aq --filter "label=scrc.submission=$ID-term" | xargs -r docker rm -f >/dev/null
+		"$DOCKER" ps -aq --filter "label=scrc.submission=$ID-term" | xargs -r "$DOCKER" rm -f >/dev/null
 		return 1
 	fi
 }
@@ -254,9 +254,9 @@ setup() {
 	# may exist (other suites or workers may legitimately own some).
 	others=$(pgrep -x scrc || true)
 	if [ -z "$others" ]; then
-		left=$(docker ps -a --filter label=scrc=1 -q)
+		left=$("$DOCKER" ps -a --filter label=scrc=1 -q)
 		if [ -n "$left" ]; then
-			docker ps -a --filter label=scrc=1 >&2
+			"$DOCKER" ps -a --filter label=scrc=1 >&2
 			return 1
 		fi
 	fi

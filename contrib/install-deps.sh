@@ -18,8 +18,8 @@ all=(
 	# build
 	autoconf automake libtool pkg-config make gcc libc6-dev
 	librdkafka-dev libjsmn-dev libpipeline-dev libcmocka-dev
-	# integration tests: Docker engine and image building
-	bats docker.io mmdebstrap
+	# integration tests: Docker engine and image building; Podman as the CLI
+	bats docker.io mmdebstrap podman
 	# integration tests: Kafka broker (fetched by Maven) and clients
 	kcat python3 python3-confluent-kafka maven default-jre-headless jq
 	# benchmark plots

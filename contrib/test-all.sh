@@ -4,6 +4,7 @@
 # starts a Docker engine and a real Kafka broker when none answers, builds
 # scrc with warnings as errors, runs the unit tests, builds the language
 # images, runs the integration suite against the real engine and broker,
+# the suites that judge through `scrc run` again with podman as the CLI,
 # the simulator's whole language x outcome matrix through a real worker,
 # a short benchmark (figures printed, never asserted) and `make distcheck`,
 # then stops whatever it started. Any failure makes it exit non-zero.
@@ -102,6 +103,12 @@ phase_end
 phase_start "integration tests (bats)"
 # A background process holding bats's output open would hang it: bound it.
 timeout --kill-after=30 2400 make check-integration BATS_FLAGS="${BATS_FLAGS:-}"
+phase_end
+
+phase_start "podman as the CLI (judge, hostile, integrity suites)"
+# Images copied from the Docker engine when it has them (build-images.sh).
+SCRC_DOCKER=podman make images
+timeout --kill-after=30 2400 make check-integration-podman BATS_FLAGS="${BATS_FLAGS:-}"
 phase_end
 
 phase_start "simulator matrix (real broker)"

@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -91,6 +92,7 @@ struct docker_box {
 
 static const char *docker_cli = "docker";
 static const char *docker_seccomp;
+static enum docker_flavour docker_flavour_seen = DOCKER_FLAVOUR_UNKNOWN;
 /* The helper volume already checked by this process, to skip a CLI call. */
 static char docker_volume_ok[64];
 
@@ -111,6 +113,12 @@ static uint32_t	docker_random(void);
 static int	docker_volume(const struct docker_box_spec *spec, char *vol, size_t vol_size,
 		    char *errstr, size_t errstr_size);
 static void	docker_rm(const char *name);
+static size_t	docker_rm_args(const char **args);
+static int	docker_rm_one(const char *name, struct docker_cmd *res, char *errstr,
+		    size_t errstr_size);
+static int	docker_box_owners(struct docker_cmd *res, char *errstr, size_t errstr_size);
+static const char **docker_args_lines(const char *const *head, size_t nhead, char *lines,
+		    int *count);
 static int	docker_box_send(struct docker_box *box, const char *tag, const void *a,
 		    size_t alen, const void *d, size_t dlen, int64_t deadline, char *errstr,
 		    size_t errstr_size);
@@ -124,6 +132,32 @@ static void	docker_box_broken(struct docker_box *box, char *errstr, size_t errst
 		    const char *fmt, ...) UTIL_PRINTF(4, 5);
 
 void
+docker_set_flavour(enum docker_flavour flavour)
+{
+	docker_flavour_seen = flavour;
+}
+
+enum docker_flavour
+docker_flavour(void)
+{
+	static const char *const args[] = { "--version", NULL };
+	struct docker_cmd res;
+
+	if (docker_flavour_seen != DOCKER_FLAVOUR_UNKNOWN)
+		return docker_flavour_seen;
+	/* "podman version 4.3.1" / "Docker version 28.2.2, build ..." */
+	docker_flavour_seen = DOCKER_FLAVOUR_DOCKER;
+	if (docker_cmd_run(args, NULL, 0, DOCKER_CALL_MS, &res, NULL, 0) == 0 &&
+	    res.status == 0 && res.out.data != NULL &&
+	    strncasecmp(res.out.data, "podman", 6) == 0)
+		docker_flavour_seen = DOCKER_FLAVOUR_PODMAN;
+	docker_cmd_free(&res);
+	log_debug("docker: the CLI %s is %s", docker_cli,
+	    docker_flavour_seen == DOCKER_FLAVOUR_PODMAN ? "podman" : "docker");
+	return docker_flavour_seen;
+}
+
+void
 docker_set_seccomp(const char *path)
 {
 	docker_seccomp = path != NULL && path[0] != '\0' ? path : NULL;
@@ -133,6 +167,7 @@ void
 docker_set_cli(const char *path)
 {
 	docker_cli = path != NULL && *path != '\0' ? path : "docker";
+	docker_flavour_seen = DOCKER_FLAVOUR_UNKNOWN;
 }
 
 /* Runs in the forked child just before exec: our pipe becomes its stderr. */
@@ -507,13 +542,43 @@ docker_image_exists(const char *image, char *errstr, size_t errstr_size)
 	return rc;
 }
 
+/*
+ * An argv: the nhead words of head, then each non-empty line of lines (cut
+ * in place; ids from `ps -q`). *count says how many lines. Free the array
+ * (not its strings).
+ */
+static const char **
+docker_args_lines(const char *const *head, size_t nhead, char *lines, int *count)
+{
+	const char **args;
+	size_t n, cap = nhead + 16;
+	char *p = lines, *line;
+
+	args = xmalloc(cap * sizeof *args);
+	for (n = 0; n < nhead; n++)
+		args[n] = head[n];
+	*count = 0;
+	while (p != NULL && (line = strsep(&p, "\n")) != NULL) {
+		if (*line == '\0')
+			continue;
+		if (n + 2 > cap) {
+			cap *= 2;
+			args = xrealloc(args, cap * sizeof *args);
+		}
+		args[n++] = line;
+		(*count)++;
+	}
+	args[n] = NULL;
+	return args;
+}
+
 int
 docker_cleanup(const char *submission_id, char *errstr, size_t errstr_size)
 {
 	struct docker_cmd res;
 	const char **args;
-	char *filter = NULL, *p, *line;
-	size_t n = 0, cap = 16;
+	char *filter = NULL;
+	size_t n;
 	int count = 0, rc;
 
 	if (submission_id != NULL) {
@@ -530,20 +595,12 @@ docker_cleanup(const char *submission_id, char *errstr, size_t errstr_size)
 		docker_cmd_free(&res);
 		return -1;
 	}
-	args = xmalloc(cap * sizeof *args);
-	args[n++] = "rm";
-	args[n++] = "-f";
-	for (p = res.out.data; p != NULL && (line = strsep(&p, "\n")) != NULL; ) {
-		if (*line == '\0')
-			continue;
-		if (n + 2 > cap) {
-			cap *= 2;
-			args = xrealloc(args, cap * sizeof *args);
-		}
-		args[n++] = line;
-		count++;
+	{
+		const char *head[6];
+
+		n = docker_rm_args(head);
+		args = docker_args_lines(head, n, res.out.data, &count);
 	}
-	args[n] = NULL;
 	if (count > 0) {
 		struct docker_cmd rm;
 
@@ -600,6 +657,50 @@ docker_owner_alive(long pid)
 	return alive;
 }
 
+/*
+ * "ID OWNER" lines of every scrc container into res->out: the ids from
+ * `ps`, the owner labels from one `inspect` (podman's ps cannot print a
+ * label). 0, or -1 with errstr (res freed).
+ */
+static int
+docker_box_owners(struct docker_cmd *res, char *errstr, size_t errstr_size)
+{
+	static const char *const head[] = { "inspect", "-f",
+		"{{.Id}} {{index .Config.Labels \"" DOCKER_OWNER_LABEL "\"}}" };
+	const char **args;
+	int count, rc;
+
+	if (docker_run_simple(DOCKER_CALL_MS, res, errstr, errstr_size, "ps", "-aq",
+	    "--no-trunc", "--filter", "label=scrc=1", NULL) != 0)
+		return -1;
+	if (res->status != 0) {
+		docker_cmd_error(res, "docker ps", errstr, errstr_size);
+		docker_cmd_free(res);
+		return -1;
+	}
+	args = docker_args_lines(head, 3, res->out.data, &count);
+	if (count == 0) {
+		/* None: an empty listing, not an inspect of nothing. */
+		free(args);
+		buf_reset(&res->out);
+		return 0;
+	}
+	{
+		struct docker_cmd ins;
+
+		rc = docker_cmd_run(args, NULL, 0, DOCKER_CALL_MS, &ins, errstr, errstr_size);
+		free(args);
+		docker_cmd_free(res);
+		/* A box that went away between the two calls makes inspect fail: fine. */
+		if (rc != 0) {
+			docker_cmd_free(&ins);
+			return -1;
+		}
+		*res = ins;
+	}
+	return 0;
+}
+
 int
 docker_cleanup_orphans(char *errstr, size_t errstr_size)
 {
@@ -610,15 +711,8 @@ docker_cleanup_orphans(char *errstr, size_t errstr_size)
 	if (gethostname(host, sizeof host) != 0)
 		strcpy(host, "?");
 	host[sizeof host - 1] = '\0';
-	if (docker_run_simple(DOCKER_CALL_MS, &res, errstr, errstr_size, "ps", "-a",
-	    "--no-trunc", "--filter", "label=scrc=1", "--format",
-	    "{{.ID}} {{.Label \"" DOCKER_OWNER_LABEL "\"}}", NULL) != 0)
+	if (docker_box_owners(&res, errstr, errstr_size) != 0)
 		return -1;
-	if (res.status != 0) {
-		docker_cmd_error(&res, "docker ps", errstr, errstr_size);
-		docker_cmd_free(&res);
-		return -1;
-	}
 	for (p = res.out.data; p != NULL && (line = strsep(&p, "\n")) != NULL; ) {
 		char *id = line, *owner = strchr(line, ' '), *slash;
 		struct docker_cmd rm;
@@ -632,8 +726,7 @@ docker_cleanup_orphans(char *errstr, size_t errstr_size)
 		    strncmp(owner, host, strlen(host)) != 0 ||
 		    docker_owner_alive(strtol(slash + 1, NULL, 10)))
 			continue;
-		if (docker_run_simple(DOCKER_CALL_MS, &rm, NULL, 0, "rm", "-f", id, NULL) == 0 &&
-		    rm.status == 0)
+		if (docker_rm_one(id, &rm, NULL, 0) == 0 && rm.status == 0)
 			count++;
 		docker_cmd_free(&rm);
 	}
@@ -694,9 +787,10 @@ char **
 docker_create_args(const struct docker_box_spec *spec, const char *name, const char *volume,
     char *errstr, size_t errstr_size)
 {
-	char **v;
+	char **v, inodes[32];
 	size_t n = 0, i;
 	const char *w = spec->workdir;
+	int podman = docker_flavour() == DOCKER_FLAVOUR_PODMAN;
 
 	if (spec->image == NULL || spec->image[0] == '\0' || spec->image[0] == '-') {
 		util_seterr(errstr, errstr_size, "invalid image \"%s\"",
@@ -773,19 +867,37 @@ docker_create_args(const struct docker_box_spec *spec, const char *name, const c
 	 * emptied after every run. Every page written there is memory of the
 	 * container, charged to the run that wrote it.
 	 */
+	/*
+	 * podman 4.3 refuses nr_inodes: there the memory limit bounds the
+	 * inodes (each is kernel memory charged to the container).
+	 */
+	if (podman)
+		inodes[0] = '\0';
+	else
+		snprintf(inodes, sizeof inodes, ",nr_inodes=%d", DOCKER_TMPFS_INODES);
 	v[n++] = xstrdup("--tmpfs");
-	v[n++] = xasprintf("%s:rw,exec,nosuid,nodev,size=%lld,nr_inodes=%d,mode=0755", w,
-	    (long long)spec->workdir_bytes, DOCKER_TMPFS_INODES);
+	v[n++] = xasprintf("%s:rw,exec,nosuid,nodev,size=%lld%s,mode=0755", w,
+	    (long long)spec->workdir_bytes, inodes);
 	v[n++] = xstrdup("--tmpfs");
-	v[n++] = xasprintf("/tmp:rw,exec,nosuid,nodev,size=%lld,nr_inodes=%d,mode=1777",
-	    (long long)spec->workdir_bytes, DOCKER_TMPFS_INODES);
+	v[n++] = xasprintf("/tmp:rw,exec,nosuid,nodev,size=%lld%s,mode=1777",
+	    (long long)spec->workdir_bytes, inodes);
 	v[n++] = xstrdup("--tmpfs");
-	v[n++] = xasprintf("/dev/shm:rw,nosuid,nodev,noexec,size=%lld,nr_inodes=%d,mode=1777",
-	    (long long)spec->workdir_bytes, DOCKER_TMPFS_INODES);
+	v[n++] = xasprintf("/dev/shm:rw,nosuid,nodev,noexec,size=%lld%s,mode=1777",
+	    (long long)spec->workdir_bytes, inodes);
 	v[n++] = xstrdup("--mount");
 	v[n++] = xasprintf("type=volume,src=%s,dst=%s,ro", volume, DOCKER_BOX_MOUNT);
 	v[n++] = xstrdup("--ulimit");
 	v[n++] = xstrdup(DOCKER_NOFILE);
+	if (podman) {
+		/*
+		 * podman's default process limit is more than a process here may
+		 * set, and the container then fails to start. The pids limit is
+		 * what bounds a box; this only has to be at least as large.
+		 */
+		v[n++] = xstrdup("--ulimit");
+		v[n++] = xasprintf("nproc=%lld:%lld", (long long)spec->pids_limit + 64,
+		    (long long)spec->pids_limit + 64);
+	}
 	/* The stream carries every byte the program prints: keep it off the disk. */
 	v[n++] = xstrdup("--log-driver");
 	v[n++] = xstrdup("none");
@@ -907,6 +1019,36 @@ out:
 	return -1;
 }
 
+/*
+ * The start of a forced removal: podman waits 10 s for a running
+ * container to stop unless told not to (docker kills at once).
+ */
+static size_t
+docker_rm_args(const char **args)
+{
+	size_t n = 0;
+
+	args[n++] = "rm";
+	args[n++] = "-f";
+	if (docker_flavour() == DOCKER_FLAVOUR_PODMAN) {
+		args[n++] = "-t";
+		args[n++] = "0";
+	}
+	return n;
+}
+
+/* Forcibly removes one container; 0 when the CLI said so. */
+static int
+docker_rm_one(const char *name, struct docker_cmd *res, char *errstr, size_t errstr_size)
+{
+	const char *args[6];
+	size_t n = docker_rm_args(args);
+
+	args[n++] = name;
+	args[n] = NULL;
+	return docker_cmd_run(args, NULL, 0, DOCKER_CALL_MS, res, errstr, errstr_size);
+}
+
 /* docker rm -f NAME, errors logged only. */
 static void
 docker_rm(const char *name)
@@ -914,8 +1056,7 @@ docker_rm(const char *name)
 	struct docker_cmd res;
 	char err[512];
 
-	if (docker_run_simple(DOCKER_CALL_MS, &res, err, sizeof err, "rm", "-f", name,
-	    NULL) != 0)
+	if (docker_rm_one(name, &res, err, sizeof err) != 0)
 		log_warn("docker: removing %s: %s", name, err);
 	else if (res.status != 0) {
 		docker_cmd_error(&res, "docker rm -f", err, sizeof err);

@@ -24,6 +24,20 @@ struct docker_cmd {
 
 /* Which docker CLI binary to run ("docker" by default); not owned. */
 void	docker_set_cli(const char *path);
+
+/* The kinds of docker-compatible CLI scrc drives. */
+enum docker_flavour {
+	DOCKER_FLAVOUR_UNKNOWN,
+	DOCKER_FLAVOUR_DOCKER,
+	DOCKER_FLAVOUR_PODMAN,
+};
+/*
+ * Which kind the CLI is, asked once (`CLI --version`) and remembered;
+ * docker when it cannot be told. The command lines built adapt to it.
+ */
+enum docker_flavour docker_flavour(void);
+/* Sets the kind without asking (tests; UNKNOWN asks again). */
+void	docker_set_flavour(enum docker_flavour flavour);
 /*
  * The seccomp profile (a JSON file the CLI reads) every box gets; NULL or
  * "" leaves the engine's default. Not owned.

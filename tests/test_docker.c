@@ -453,6 +453,7 @@ test_create_args(void **state)
 	spec.pids_limit = 64;
 	spec.cpus = 1.5;
 	spec.uid = 2000000123;
+	docker_set_flavour(DOCKER_FLAVOUR_DOCKER);
 	args = docker_create_args(&spec, "scrc-s1-run-00000001", "scrc-box-0123", err,
 	    sizeof err);
 	assert_non_null(args);
@@ -490,7 +491,26 @@ test_create_args(void **state)
 	args = docker_create_args(&spec, "n", "v", err, sizeof err);
 	assert_non_null(args);
 	assert_true(find_pair(args, "--cpus", NULL) < 0);
+	/* docker: no process rlimit of ours, the pids limit does it. */
+	for (i = 0; args[i] != NULL; i++)
+		assert_null(strstr(args[i], "nproc="));
 	docker_args_free(args);
+
+	/* podman: no nr_inodes (refused by 4.3), a process rlimit it can set. */
+	docker_set_flavour(DOCKER_FLAVOUR_PODMAN);
+	args = docker_create_args(&spec, "n", "v", err, sizeof err);
+	assert_non_null(args);
+	assert_true(find_pair(args, "--tmpfs", "/box:rw,exec,nosuid,nodev,size=16777216,mode=0755")
+	    >= 0);
+	assert_true(find_pair(args, "--tmpfs", "/tmp:rw,exec,nosuid,nodev,size=16777216,mode=1777")
+	    >= 0);
+	assert_true(find_pair(args, "--ulimit", "nproc=128:128") >= 0);
+	assert_true(find_pair(args, "--ulimit", "nofile=256:256") >= 0);
+	assert_true(find_pair(args, "--mount", "type=volume,src=v,dst=/.scrc,ro") >= 0);
+	for (i = 0; args[i] != NULL; i++)
+		assert_null(strstr(args[i], "nr_inodes"));
+	docker_args_free(args);
+	docker_set_flavour(DOCKER_FLAVOUR_DOCKER);
 }
 
 static void
@@ -637,43 +657,89 @@ test_cmd_run_deadline(void **state)
 	docker_set_cli(NULL);
 }
 
-/* A stand-in CLI: `ps` lists two ids, `rm` records its arguments. */
+/*
+ * A stand-in CLI: says which kind it is, `ps` lists two ids, `inspect`
+ * gives their owners, `rm` succeeds; every call is logged. Returns the
+ * log after fn ran with it.
+ */
 static void
-test_cleanup(void **state)
+with_stub_cli(const char *version, void (*fn)(void), char *got, size_t size)
 {
-	char dir[] = "/tmp/scrc-test-docker-XXXXXX", cli[128], log[128], script[512], got[512];
-	char err[256];
+	char dir[] = "/tmp/scrc-test-docker-XXXXXX", cli[128], log[128], script[1024];
 	FILE *f;
 	size_t n;
 
-	(void)state;
 	assert_non_null(mkdtemp(dir));
 	snprintf(cli, sizeof cli, "%s/docker", dir);
 	snprintf(log, sizeof log, "%s/log", dir);
 	snprintf(script, sizeof script,
 	    "#!/bin/sh\n"
 	    "echo \"$*\" >> %s\n"
-	    "case \"$1\" in ps) printf 'aaa\\nbbb\\n';; rm) exit 0;; *) exit 1;; esac\n", log);
+	    "case \"$1\" in\n"
+	    "--version) echo '%s';;\n"
+	    "ps) printf 'aaa\\nbbb\\n';;\n"
+	    "inspect) echo 'aaa nowhere/1'; echo 'bbb nowhere/2';;\n"
+	    "rm) exit 0;;\n"
+	    "*) exit 1;;\n"
+	    "esac\n", log, version);
 	f = fopen(cli, "w");
 	assert_non_null(f);
 	fputs(script, f);
 	fclose(f);
 	chmod(cli, 0755);
-
 	docker_set_cli(cli);
-	assert_int_equal(docker_cleanup("sub-7", err, sizeof err), 2);
+	fn();
 	f = fopen(log, "r");
 	assert_non_null(f);
-	n = fread(got, 1, sizeof got - 1, f);
+	n = fread(got, 1, size - 1, f);
 	got[n] = '\0';
 	fclose(f);
-	assert_string_equal(got,
-	    "ps -aq --no-trunc --filter label=scrc=1 --filter label=scrc.submission=sub-7\n"
-	    "rm -f aaa bbb\n");
 	docker_set_cli(NULL);
 	unlink(cli);
 	unlink(log);
 	rmdir(dir);
+}
+
+static void
+cleanup_sub7(void)
+{
+	char err[256];
+
+	assert_int_equal(docker_cleanup("sub-7", err, sizeof err), 2);
+}
+
+static void
+cleanup_orphans(void)
+{
+	char err[256];
+
+	/* Both owners are of another host: nothing is removed. */
+	assert_int_equal(docker_cleanup_orphans(err, sizeof err), 0);
+}
+
+static void
+test_cleanup(void **state)
+{
+	char got[1024];
+
+	(void)state;
+	with_stub_cli("Docker version 28.2.2, build e6534b4", cleanup_sub7, got, sizeof got);
+	/* The kind is asked once, when a command line depends on it. */
+	assert_string_equal(got,
+	    "ps -aq --no-trunc --filter label=scrc=1 --filter label=scrc.submission=sub-7\n"
+	    "--version\n"
+	    "rm -f aaa bbb\n");
+	/* podman waits 10 s for a running container unless told -t 0. */
+	with_stub_cli("podman version 4.3.1", cleanup_sub7, got, sizeof got);
+	assert_string_equal(got,
+	    "ps -aq --no-trunc --filter label=scrc=1 --filter label=scrc.submission=sub-7\n"
+	    "--version\n"
+	    "rm -f -t 0 aaa bbb\n");
+	/* The owners come from inspect: podman's ps cannot print a label. */
+	with_stub_cli("podman version 4.3.1", cleanup_orphans, got, sizeof got);
+	assert_string_equal(got,
+	    "ps -aq --no-trunc --filter label=scrc=1\n"
+	    "inspect -f {{.Id}} {{index .Config.Labels \"scrc.owner\"}} aaa bbb\n");
 }
 
 int

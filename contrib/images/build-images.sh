@@ -21,7 +21,11 @@
 # rebuilt. --force rebuilds even up-to-date images. --list only prints
 # "IMAGE PKG..." lines. IMAGE arguments restrict the work to those images.
 #
-# Environment: SCRC_LANG_DIR, SCRC_DEBIAN_SUITE (bookworm),
+# With SCRC_DOCKER=podman the images go into podman instead; one that the
+# Docker engine here already has with the same package list is copied from it
+# (docker save | podman load) rather than built again.
+#
+# Environment: SCRC_DOCKER (docker), SCRC_LANG_DIR, SCRC_DEBIAN_SUITE (bookworm),
 # SCRC_DEBIAN_MIRROR and SCRC_DEBIAN_SECURITY (default: the URIs apt on this
 # machine uses, else deb.debian.org; SCRC_DEBIAN_SECURITY=none leaves the
 # security archive out), SCRC_IMAGE_JOBS (2 builds at once).
@@ -154,10 +158,13 @@ fi
 
 # --- building -------------------------------------------------------------
 
-command -v docker >/dev/null || die "docker CLI not found"
+cli=${SCRC_DOCKER:-docker}
+command -v "$cli" >/dev/null || die "$cli CLI not found"
 command -v mmdebstrap >/dev/null || die "mmdebstrap not found (apt-get install mmdebstrap)"
-docker info >/dev/null 2>&1 ||
-	die "the Docker daemon does not answer (contrib/docker-ensure.sh start)"
+"$cli" info >/dev/null 2>&1 ||
+	die "$cli does not answer (for docker: contrib/docker-ensure.sh start)"
+podman=0
+"$cli" --version 2>/dev/null | grep -qi '^podman' && podman=1
 
 # First URI among apt's sources whose path ends in the given suffix.
 apt_uri() {
@@ -183,7 +190,16 @@ build_one() {
 	local img=$1 list=$2 log=$3 start secs size variant old new
 	local -a inc=()
 	start=$(date +%s)
-	old=$(docker image inspect -f '{{.Id}}' "$img" 2>/dev/null)
+	old=$("$cli" image inspect -f '{{.Id}}' "$img" 2>/dev/null)
+	# podman: the Docker engine may have it already, built from the same list.
+	if [ $podman = 1 ] && [ "$(docker image inspect -f '{{index .Config.Labels "scrc.packages"}}' \
+		"$img" 2>/dev/null)" = "$list" ] && docker image inspect "$img" >/dev/null 2>&1; then
+		if docker save "$img" 2>"$log" | "$cli" load >>"$log" 2>&1; then
+			size=$("$cli" image inspect -f '{{.Size}}' "$img" 2>/dev/null)
+			echo "$img: copied from docker in $(( $(date +%s) - start ))s, $(( ${size:-0} / 1000000 )) MB"
+			return 0
+		fi
+	fi
 	if [ -n "$list" ]; then
 		variant=apt
 		inc=("--include=${list// /,}")
@@ -201,21 +217,21 @@ build_one() {
 			--dpkgopt='path-exclude=/usr/share/doc/*' \
 			--dpkgopt='path-include=/usr/share/doc/*/copyright' \
 			"$suite" - "${sources[@]}" |
-			docker import -c "LABEL scrc.packages=\"$list\"" - "$img"
+			"$cli" import -c "LABEL scrc.packages=\"$list\"" - "$img"
 	} > "$log" 2>&1
 	local rc=$?
 	secs=$(( $(date +%s) - start ))
 	if [ $rc -ne 0 ]; then
-		docker image rm -f "$img" >/dev/null 2>&1
+		"$cli" image rm -f "$img" >/dev/null 2>&1
 		echo "$img: FAILED after ${secs}s (exit $rc); errors and last lines of its log:"
 		{ grep -iE '(^|[^a-z])(e|error):' "$log" | head -n 8; tail -n 6 "$log"; } |
 			sed 's/^/    /'
 		return 1
 	fi
-	size=$(docker image inspect -f '{{.Size}}' "$img" 2>/dev/null)
-	new=$(docker image inspect -f '{{.Id}}' "$img" 2>/dev/null)
+	size=$("$cli" image inspect -f '{{.Size}}' "$img" 2>/dev/null)
+	new=$("$cli" image inspect -f '{{.Id}}' "$img" 2>/dev/null)
 	# The image this one replaces is now untagged: drop it unless in use.
-	[ -n "$old" ] && [ "$old" != "$new" ] && docker image rm "$old" >/dev/null 2>&1
+	[ -n "$old" ] && [ "$old" != "$new" ] && "$cli" image rm "$old" >/dev/null 2>&1
 	echo "$img: built in ${secs}s, $(( ${size:-0} / 1000000 )) MB"
 	return 0
 }
@@ -223,7 +239,7 @@ build_one() {
 # Package label of an existing image, or a marker when it is absent.
 image_label() {
 	local out
-	if out=$(docker image inspect -f '{{index .Config.Labels "scrc.packages"}}' "$1" \
+	if out=$("$cli" image inspect -f '{{index .Config.Labels "scrc.packages"}}' "$1" \
 		2>/dev/null); then
 		printf '%s\n' "$out"
 	else
@@ -235,7 +251,7 @@ todo=()
 for img in "${wanted[@]}"; do
 	label=$(image_label "$img")
 	if [ $force = 0 ] && [ "$label" = "${pkgs[$img]}" ]; then
-		size=$(docker image inspect -f '{{.Size}}' "$img")
+		size=$("$cli" image inspect -f '{{.Size}}' "$img")
 		echo "$img: present, $(( size / 1000000 )) MB"
 	else
 		[ "$label" = "<absent>" ] || [ $force = 1 ] ||

@@ -35,7 +35,7 @@ DOCKER=${SCRC_DOCKER:-docker}
 require_docker() {
 	local err
 	if ! err=$("$DOCKER" info 2>&1 >/dev/null); then
-		echo "require_docker: the engine does not answer '$DOCKER info':" >&2
+		echo "require_docker: the Docker daemon does not answer '$DOCKER info':" >&2
 		echo "  ${err:0:300}" >&2
 		echo "  start it with: contrib/docker-ensure.sh start (as root)" >&2
 		return 1

@@ -112,6 +112,8 @@ static void	docker_cmd_error(const struct docker_cmd *res, const char *what, cha
 static uint32_t	docker_random(void);
 static int	docker_volume(const struct docker_box_spec *spec, char *vol, size_t vol_size,
 		    char *errstr, size_t errstr_size);
+static int	docker_volume_fill(const struct docker_box_spec *spec, const char *vol,
+		    char *errstr, size_t errstr_size);
 static void	docker_rm(const char *name);
 static size_t	docker_rm_args(const char **args);
 static int	docker_rm_one(const char *name, struct docker_cmd *res, char *errstr,
@@ -917,13 +919,11 @@ static int
 docker_volume(const struct docker_box_spec *spec, char *vol, size_t vol_size, char *errstr,
     size_t errstr_size)
 {
-	struct docker_cmd res;
 	uint64_t h = 14695981039346656037ULL;
 	unsigned char chunk[65536];
-	char tmpname[64], *dst;
 	ssize_t n;
 	size_t i;
-	int fd, rc;
+	int fd, rc, lock;
 
 	if (spec->box_path == NULL) {
 		util_seterr(errstr, errstr_size, "no scrc-box binary configured");
@@ -949,6 +949,27 @@ docker_volume(const struct docker_box_spec *spec, char *vol, size_t vol_size, ch
 	snprintf(vol, vol_size, "scrc-box-%016llx", (unsigned long long)h);
 	if (strcmp(vol, docker_volume_ok) == 0)
 		return 0;
+	/*
+	 * Judges of one host start together: one checks and fills while the
+	 * others wait, so that none starts a box on a half-filled volume (and
+	 * podman's volume create fails for a name that exists).
+	 */
+	lock = uidpool_host_lock("volume", errstr, errstr_size);
+	if (lock < 0)
+		return -1;
+	rc = docker_volume_fill(spec, vol, errstr, errstr_size);
+	close(lock);
+	return rc;
+}
+
+/* docker_volume's work, under its lock: inspect, else create and fill. */
+static int
+docker_volume_fill(const struct docker_box_spec *spec, const char *vol, char *errstr,
+    size_t errstr_size)
+{
+	struct docker_cmd res;
+	char tmpname[64], *dst;
+	int rc;
 
 	if (docker_run_simple(DOCKER_CALL_MS, &res, errstr, errstr_size, "volume", "inspect",
 	    "--format", "{{.Name}}", vol, NULL) != 0) {

@@ -91,6 +91,32 @@ uidpool_acquire(struct uidpool_lease *lease, char *errstr, size_t errstr_size)
 	return -1;
 }
 
+int
+uidpool_host_lock(const char *name, char *errstr, size_t errstr_size)
+{
+	char path[4096];
+	int fd;
+
+	if (uidpool_dir == NULL && uidpool_configure(uidpool_base, uidpool_count,
+	    UIDPOOL_DEFAULT_DIR, errstr, errstr_size) != 0)
+		return -1;
+	/* Not a number: no uid's lock file can have this name. */
+	snprintf(path, sizeof path, "%s/%s.lock", uidpool_dir, name);
+	fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0) {
+		util_seterr(errstr, errstr_size, "lock %s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (flock(fd, LOCK_EX) != 0) {
+		if (errno != EINTR) {
+			util_seterr(errstr, errstr_size, "lock %s: %s", path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+	}
+	return fd;
+}
+
 void
 uidpool_release(struct uidpool_lease *lease)
 {

@@ -35,6 +35,12 @@ int	uidpool_configure(uint32_t base, uint32_t count, const char *dir, char *errs
  */
 int	uidpool_acquire(struct uidpool_lease *lease, char *errstr, size_t errstr_size);
 
+/*
+ * Takes the host-wide lock NAME (a file in the pool's directory), waiting
+ * for it. Returns the descriptor to close() to let go, or -1 with errstr.
+ */
+int	uidpool_host_lock(const char *name, char *errstr, size_t errstr_size);
+
 /* Gives the uid back; a lease with fd -1 is a no-op. */
 void	uidpool_release(struct uidpool_lease *lease);
 

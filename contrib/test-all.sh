@@ -5,6 +5,7 @@
 # scrc with warnings as errors, runs the unit tests, builds the language
 # images, runs the integration suite against the real engine and broker,
 # the suites that judge through `scrc run` again with podman as the CLI,
+# the cgroup v2 cases inside a user-mode-Linux guest (contrib/uml/),
 # the simulator's whole language x outcome matrix through a real worker,
 # a short benchmark (figures printed, never asserted) and `make distcheck`,
 # then stops whatever it started. Any failure makes it exit non-zero.
@@ -90,6 +91,12 @@ phase_end
 
 phase_start "language images"
 make images
+phase_end
+
+phase_start "cgroup v2 guest (user-mode Linux)"
+# c and python x every verdict, CPU and memory figures, OOM, the reserve and
+# the memory-integrity cases, judged inside a cgroup v2 kernel (contrib/uml/).
+timeout --kill-after=30 1800 bash contrib/uml/guest.sh ci
 phase_end
 
 phase_start "kafka broker"

@@ -60,11 +60,12 @@ def str: type == "string";
 (.timestamp | str and test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[.][0-9]{3}Z$")) and
 ((.timestamp | sub("[.][0-9]+Z$"; "Z") | fromdateiso8601) - now | fabs < 900) and
 (.cpu_time_ms | int and . >= 0) and (.memory_bytes | int and . >= 0) and
-(.wall_time_limit_ms | int) and (.truncated | type == "boolean") and
+(.wall_time_limit_ms | int) and (.truncated | type == "boolean") and (.reason | str) and
+(.time_limit_ms | int and . > 0) and (.memory_limit_bytes | int and . > 0) and
 (.tests | type == "array") and
 all(.tests[]; (.number | int) and (.status | str) and (.exit_code | int) and
 	(.duration_ms | int and . >= 0) and (.stdout | str) and (.stderr | str) and
-	(.input | str) and (.expected_output | str) and (.error | str) and
+	(.input | str) and (.expected_output | str) and (.error | str) and (.reason | str) and
 	(.cpu_time_ms | int and . >= 0) and (.memory_bytes | int and . >= 0))'
 
 setup_file() {
@@ -164,18 +165,18 @@ matrix_expect() {
 		.status == "TL" and ([.tests[].status] == ["TL", "-"]) and
 		(.tests[0].cpu_time_ms >= 1000 or .tests[0].duration_ms >= 3000) and
 		.tests[0].duration_ms <= 3500 and .tests[0].exit_code == 137 and
-		(.tests[0].error | test("time limit"))'
+		(.tests[0].reason | test("time limit")) and .tests[0].error == ""'
 }
 
 @test "matrix ML: memory limit exceeded" {
 	matrix_expect ml '
 		.status == "ML" and ([.tests[].status] == ["ML", "-"]) and
-		(.tests[0].error | test("memory")) and .tests[0].duration_ms < 3000'
+		(.tests[0].reason | test("memory")) and .tests[0].duration_ms < 3000'
 }
 
 @test "matrix BF: the compiler's diagnostics, no test run" {
 	matrix_expect bf '
-		.status == "BF" and .tests == [] and .exit_code != 0 and .error != "" and
+		.status == "BF" and .tests == [] and .exit_code != 0 and .reason != "" and .error == "" and
 		(.stdout + .stderr | length) > 20'
 	# The diagnostics name the file and the fault, per language.
 	expect "$MATRIX/c-bf.json" '.stderr | test("main[.]c:1:.*undeclared_variable")'
@@ -189,10 +190,10 @@ matrix_expect() {
 	matrix_expect re '
 		.status == "RE" and ([.tests[].status] == ["RE", "-"]) and
 		.tests[0].exit_code != 0 and .exit_code == .tests[0].exit_code and
-		(.tests[0].error | test("exit code|signal"))'
+		(.tests[0].reason | test("exit code|signal"))'
 	# A null dereference is SIGSEGV: 128 + 11.
 	expect "$MATRIX/c-re.json" '.tests[0].exit_code == 139 and
-		(.tests[0].error | test("signal 11"))'
+		(.tests[0].reason | test("signal 11"))'
 	expect "$MATRIX/python-re.json" '.stderr | test("ZeroDivisionError")'
 }
 
@@ -218,7 +219,7 @@ matrix_expect() {
 		.memory_bytes >= 41943040 and .memory_bytes <= 50331648'
 	# Not ML (no OOM), not TL: the program's own doing.
 	expect "$T/kill.json" '.status == "RE" and .exit_code == 137 and
-		(.error | test("signal 9"))'
+		(.reason | test("signal 9"))'
 }
 
 @test "a sleeping program is TL by the wall limit: default 2*time+1000, and explicit" {
@@ -229,7 +230,7 @@ matrix_expect() {
 	judge_parallel "$T/sleep.json" "$T/sleepw.json"
 	expect "$T/sleep.json" '.status == "TL" and .wall_time_limit_ms == 3000 and
 		.duration_ms >= 2950 and .duration_ms <= 3600 and .cpu_time_ms < 200 and
-		(.error | test("wall"))'
+		(.reason | test("wall"))'
 	expect "$T/sleepw.json" '.status == "TL" and .wall_time_limit_ms == 1500 and
 		.duration_ms >= 1450 and .duration_ms <= 2100 and .cpu_time_ms < 200'
 }
@@ -240,7 +241,7 @@ matrix_expect() {
 	expect "$T/nt.json" "$FIELDS_OK"
 	expect "$T/nt.json" '.status == "RE" and .tests == [] and .exit_code == 3 and
 		.stdout == "to stdout\n" and .stderr == "to stderr\n" and
-		(.error | test("exit code 3")) and .memory_bytes > 0 and .id == "notests"'
+		(.reason | test("exit code 3")) and .error == "" and .memory_bytes > 0 and .id == "notests"'
 }
 
 @test "run_all_tests: false stops at the first failure, true runs every test" {

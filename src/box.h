@@ -2,7 +2,8 @@
  * box.h - what the parts of scrc-box (the static PID 1 of every judge
  * container) share: the container's cgroup counters and the memory
  * reserve that keeps the kernel's limit tight (box-cgroup.c), and the
- * between-runs cleanup done under the program's uid (box-clean.c).
+ * between-runs cleanup done under the program's uid (box-clean.c), and
+ * the channels of an interactive run and the host's STOP (box-ipc.c).
  * scrc-box.c speaks the protocol and runs the programs. Libc only.
  */
 #ifndef SCRC_BOX_H
@@ -93,5 +94,38 @@ struct box_clean_job {
  * entries are left or the deadline passed (the child is killed then).
  */
 int	box_clean_run(const struct box_clean_job *job);
+
+/*
+ * Interactive runs: the program and the interactor, each in its own box,
+ * talk through two FIFOs in a volume both boxes mount at BOX_IPC_DIR.
+ * The directory is root's and closed to everyone else, so that neither
+ * program can open the channels itself (or anything else there): each gets
+ * its ends already open, from scrc-box.
+ */
+#define BOX_IPC_DIR	"/.scrc-ipc"
+
+/*
+ * Makes BOX_IPC_DIR ours alone and the FIFOs named in and out in it
+ * (plain names; existing ones are reused). 0, or -1 with errno.
+ */
+int	box_ipc_prepare(const char *in, const char *out);
+
+/*
+ * In the forked child, before it becomes the program: opens FIFO in for
+ * reading as stdin and FIFO out for writing as stdout, out first when
+ * out_first (the two sides open in opposite orders, or each would wait
+ * for the other forever). Each open waits for the other side's: the
+ * run's wall limit bounds that. 0, or -1 with errno.
+ */
+int	box_ipc_open(const char *in, const char *out, int out_first);
+
+/*
+ * What the host may send while a run goes on: nothing but "STOP 0\n". Reads
+ * what fd 0 has into buf[*len..cap) (buf[*off..*len) unread so far) and
+ * looks at it. Returns 1 when a whole STOP frame was taken (consumed),
+ * 0 when nothing complete is there yet, -1 when the host is gone or sent
+ * something else (left in buf for the main loop; stop watching).
+ */
+int	box_host_stop(char *buf, size_t cap, size_t *off, size_t *len);
 
 #endif

@@ -13,10 +13,17 @@
  *   PUT    path\0 mode-octal\0 bytes...          -> OK | FAIL
  *   IN     bytes...                              (appended to the next EXEC's stdin)
  *   EXEC   cwd\0 cpu_ms\0 wall_ms\0 output_cap\0 file_size\0 mem_limit\0
+ *          fifo_in\0 fifo_out\0 first\0
  *          argc\0 argv...\0 envc\0 env...\0      -> OUT*, ERR*, RESULT | FAIL
  *          (empty cwd: a fresh empty directory removed afterwards; a named
  *          cwd is handed to the programs' uid and removed before the next
- *          run in a fresh one; mem_limit 0: no allowance of its own)
+ *          run in a fresh one, or in it again (a top-level one is made
+ *          when missing); mem_limit 0: no allowance of its own;
+ *          fifo_in/fifo_out: names of FIFOs in /.scrc-ipc for stdin and
+ *          stdout instead of the IN bytes and OUT frames, both or neither
+ *          empty; first: "in" or "out", which of them to open first)
+ *   STOP   (empty) while an EXEC runs: kill it now (RESULT stopped=1);
+ *          ignored when no run is going on
  *   FETCH  max_bytes\0 base\0 name\0 ...         -> FILE*, DONE | FAIL
  *          (names relative to workdir/base, directories walked; FILE paths
  *          are relative to base: base "build", name "classes" gives
@@ -40,7 +47,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#define BOXPROTO_VERSION	2
+#define BOXPROTO_VERSION	3
+#define BOXPROTO_VERSION_STR	"3"
 #define BOXPROTO_TAG_MAX	8
 /* "TAG" + ' ' + up to 20 digits + '\n' fits; longer is malformed. */
 #define BOXPROTO_HEADER_MAX	32
@@ -65,6 +73,7 @@
 #define BOXPROTO_R_OUTPUT_HIT	"output_hit"
 #define BOXPROTO_R_MEM_HIT	"mem_hit"	/* killed for memory by scrc-box */
 #define BOXPROTO_R_CLEAN	"clean"		/* 0: what the run left could not all be removed */
+#define BOXPROTO_R_STOPPED	"stopped"	/* killed on the host's STOP */
 
 /*
  * Writes the header of a frame into out (>= BOXPROTO_HEADER_MAX bytes).

@@ -54,6 +54,7 @@
 #define DOCKER_IN_CHUNK		(1024 * 1024)
 #define DOCKER_CLOSE_MS		2000		/* waiting for the box to go after QUIT */
 #define DOCKER_BOX_MOUNT	"/.scrc"
+#define DOCKER_IPC_MOUNT	"/.scrc-ipc"	/* BOX_IPC_DIR of box.h */
 /*
  * scrc-box starts as root with just what it needs to run programs under
  * their own uid and kill them; the programs get none of it.
@@ -88,6 +89,10 @@ struct docker_box {
 	int			 ready;		/* the greeting was read */
 	char			 vol[64];	/* helper volume it mounts */
 	struct uidpool_lease	 uid;		/* the uid its programs run as */
+	int			 running;	/* an EXEC was sent, its RESULT not read */
+	int64_t			 exec_deadline;	/* when a silent box counts as dead */
+	int64_t			 exec_cap;	/* the run's output cap */
+	struct docker_exec_result exec_res;	/* what the run sent so far */
 };
 
 static const char *docker_cli = "docker";
@@ -119,6 +124,7 @@ static size_t	docker_rm_args(const char **args);
 static int	docker_rm_one(const char *name, struct docker_cmd *res, char *errstr,
 		    size_t errstr_size);
 static int	docker_box_owners(struct docker_cmd *res, char *errstr, size_t errstr_size);
+static int	docker_ipc_orphans(void);
 static const char **docker_args_lines(const char *const *head, size_t nhead, char *lines,
 		    int *count);
 static int	docker_box_send(struct docker_box *box, const char *tag, const void *a,
@@ -733,7 +739,7 @@ docker_cleanup_orphans(char *errstr, size_t errstr_size)
 		docker_cmd_free(&rm);
 	}
 	docker_cmd_free(&res);
-	return count;
+	return count + docker_ipc_orphans();
 }
 
 static uint32_t
@@ -888,6 +894,11 @@ docker_create_args(const struct docker_box_spec *spec, const char *name, const c
 	    (long long)spec->workdir_bytes, inodes);
 	v[n++] = xstrdup("--mount");
 	v[n++] = xasprintf("type=volume,src=%s,dst=%s,ro", volume, DOCKER_BOX_MOUNT);
+	if (spec->ipc_volume != NULL) {
+		/* Interactive: the channels to the other box (scrc-box closes the dir). */
+		v[n++] = xstrdup("--mount");
+		v[n++] = xasprintf("type=volume,src=%s,dst=%s", spec->ipc_volume, DOCKER_IPC_MOUNT);
+	}
 	v[n++] = xstrdup("--ulimit");
 	v[n++] = xstrdup(DOCKER_NOFILE);
 	if (podman) {
@@ -1259,6 +1270,13 @@ docker_exec_encode(const struct docker_exec *ex, struct buf *out, char *errstr,
 		util_seterr(errstr, errstr_size, "exec: invalid cwd \"%s\"", cwd);
 		return -1;
 	}
+	if ((ex->fifo_in == NULL || ex->fifo_in[0] == '\0') !=
+	    (ex->fifo_out == NULL || ex->fifo_out[0] == '\0') ||
+	    (ex->fifo_in != NULL && strchr(ex->fifo_in, '/') != NULL) ||
+	    (ex->fifo_out != NULL && strchr(ex->fifo_out, '/') != NULL)) {
+		util_seterr(errstr, errstr_size, "exec: invalid interaction channels");
+		return -1;
+	}
 	if (ex->cpu_ms < 0 || ex->wall_ms <= 0 || ex->output_cap < 0 || ex->file_size < 0 ||
 	    ex->mem_limit < 0) {
 		util_seterr(errstr, errstr_size, "exec: invalid limits");
@@ -1279,6 +1297,12 @@ docker_exec_encode(const struct docker_exec *ex, struct buf *out, char *errstr,
 	buf_printf(out, "%lld", (long long)ex->file_size);
 	buf_putc(out, '\0');
 	buf_printf(out, "%lld", (long long)ex->mem_limit);
+	buf_putc(out, '\0');
+	buf_puts(out, ex->fifo_in != NULL ? ex->fifo_in : "");
+	buf_putc(out, '\0');
+	buf_puts(out, ex->fifo_out != NULL ? ex->fifo_out : "");
+	buf_putc(out, '\0');
+	buf_puts(out, ex->fifo_out_first ? "out" : "in");
 	buf_putc(out, '\0');
 	buf_printf(out, "%zu", argc);
 	buf_putc(out, '\0');
@@ -1314,6 +1338,7 @@ docker_result_decode(const char *payload, size_t len, struct docker_exec_result 
 		{ BOXPROTO_R_OUTPUT_HIT, 1 },
 		{ BOXPROTO_R_MEM_HIT, 1 },
 		{ BOXPROTO_R_CLEAN, 1 },
+		{ BOXPROTO_R_STOPPED, 1 },
 	};
 	uint64_t v[sizeof keys / sizeof *keys];
 	const char *s;
@@ -1341,6 +1366,7 @@ docker_result_decode(const char *payload, size_t len, struct docker_exec_result 
 	res->output_limit_hit = (int)v[9];
 	res->mem_limit_hit = (int)v[10];
 	res->dirty = v[11] == 0;
+	res->stopped = (int)v[12];
 	return 0;
 }
 
@@ -1457,7 +1483,7 @@ docker_box_ready(struct docker_box *box, char *errstr, size_t errstr_size)
 		return -1;
 	}
 	if (strcmp(tag, "HELLO") != 0 || (v = boxproto_kv(payload, len, "version")) == NULL ||
-	    strcmp(v, "2") != 0) {
+	    strcmp(v, BOXPROTO_VERSION_STR) != 0) {
 		util_seterr(errstr, errstr_size, "box %s: unexpected greeting %s%s%.200s",
 		    box->name, tag, strcmp(tag, "FAIL") == 0 ? ": " : "",
 		    strcmp(tag, "FAIL") == 0 ? payload : "");
@@ -1646,20 +1672,41 @@ docker_exec_result_free(struct docker_exec_result *res)
 	buf_free(&res->err);
 }
 
-int
-docker_box_exec(struct docker_box *box, const struct docker_exec *ex,
-    struct docker_exec_result *res, char *errstr, size_t errstr_size)
+/*
+ * 1 when a frame has begun to arrive (buffered or readable within
+ * timeout_ms), else 0: docker_box_recv then reads it, and the box sends
+ * each frame whole, so that never waits long.
+ */
+static int
+docker_box_pending(struct docker_box *box, int64_t timeout_ms)
 {
-	char tag[BOXPROTO_TAG_MAX + 1], *payload;
+	struct pollfd pfd;
+
+	if (box->rlen > 0)
+		return 1;
+	pfd.fd = box->proc.out;
+	pfd.events = POLLIN;
+	if (timeout_ms > INT32_MAX)
+		timeout_ms = INT32_MAX;
+	return poll(&pfd, 1, timeout_ms < 0 ? 0 : (int)timeout_ms) > 0;
+}
+
+int
+docker_box_exec_start(struct docker_box *box, const struct docker_exec *ex, char *errstr,
+    size_t errstr_size)
+{
 	const char *in = ex->input;
 	struct buf req;
-	struct buf *dst;
 	int64_t deadline;
-	size_t off, k, len;
+	size_t off, k;
 
-	memset(res, 0, sizeof *res);
-	buf_init(&res->out);
-	buf_init(&res->err);
+	if (box->running) {
+		util_seterr(errstr, errstr_size, "box %s: a run is already going on", box->name);
+		return -1;
+	}
+	memset(&box->exec_res, 0, sizeof box->exec_res);
+	buf_init(&box->exec_res.out);
+	buf_init(&box->exec_res.err);
 	buf_init(&req);
 	if (docker_exec_encode(ex, &req, errstr, errstr_size) != 0) {
 		buf_free(&req);
@@ -1669,34 +1716,67 @@ docker_box_exec(struct docker_box *box, const struct docker_exec *ex,
 	for (off = 0; off < ex->input_len; off += k) {
 		k = ex->input_len - off < DOCKER_IN_CHUNK ? ex->input_len - off : DOCKER_IN_CHUNK;
 		if (docker_box_send(box, "IN", in + off, k, NULL, 0, deadline, errstr,
-		    errstr_size) != 0)
-			goto fail;
+		    errstr_size) != 0) {
+			buf_free(&req);
+			return -1;
+		}
 	}
 	if (docker_box_send(box, "EXEC", req.data, req.len, NULL, 0, deadline, errstr,
-	    errstr_size) != 0)
-		goto fail;
+	    errstr_size) != 0) {
+		buf_free(&req);
+		return -1;
+	}
 	buf_free(&req);
+	box->running = 1;
+	box->exec_cap = ex->output_cap;
 	/* scrc-box enforces the limits; this deadline only catches a dead box. */
-	deadline = util_now_ms() + ex->wall_ms + DOCKER_EXEC_GRACE_MS;
+	box->exec_deadline = util_now_ms() + ex->wall_ms + DOCKER_EXEC_GRACE_MS;
+	return 0;
+}
+
+int
+docker_box_exec_wait(struct docker_box *box, struct docker_exec_result *res,
+    int64_t timeout_ms, char *errstr, size_t errstr_size)
+{
+	struct docker_exec_result *r = &box->exec_res;
+	char tag[BOXPROTO_TAG_MAX + 1], *payload;
+	struct buf *dst;
+	size_t len;
+
+	if (!box->running) {
+		util_seterr(errstr, errstr_size, "box %s: no run to wait for", box->name);
+		return -1;
+	}
 	for (;;) {
-		if (docker_box_recv(box, tag, &payload, &len, BOXPROTO_CHUNK, deadline, errstr,
-		    errstr_size) != 0)
+		if (!docker_box_pending(box, timeout_ms)) {
+			if (util_now_ms() < box->exec_deadline)
+				return 0;
+			docker_box_broken(box, errstr, errstr_size, "no answer in time");
+			goto fail;
+		}
+		/* Drain what is there, but wait no more. */
+		timeout_ms = 0;
+		if (docker_box_recv(box, tag, &payload, &len, BOXPROTO_CHUNK, box->exec_deadline,
+		    errstr, errstr_size) != 0)
 			goto fail;
 		if (strcmp(tag, "OUT") == 0 || strcmp(tag, "ERR") == 0) {
-			dst = tag[0] == 'O' ? &res->out : &res->err;
-			if (ex->output_cap > 0 && (int64_t)(dst->len + len) > ex->output_cap) {
+			dst = tag[0] == 'O' ? &r->out : &r->err;
+			if (box->exec_cap > 0 && (int64_t)(dst->len + len) > box->exec_cap) {
 				docker_box_broken(box, errstr, errstr_size,
 				    "exec: more output than the cap");
 				goto fail;
 			}
 			buf_append(dst, payload, len);
 		} else if (strcmp(tag, "RESULT") == 0) {
-			if (docker_result_decode(payload, len, res) != 0) {
+			if (docker_result_decode(payload, len, r) != 0) {
 				docker_box_broken(box, errstr, errstr_size,
 				    "malformed RESULT frame");
 				goto fail;
 			}
-			return 0;
+			box->running = 0;
+			*res = *r;
+			memset(r, 0, sizeof *r);
+			return 1;
 		} else if (strcmp(tag, "FAIL") == 0) {
 			util_seterr(errstr, errstr_size, "scrc-box: %s", payload);
 			goto fail;
@@ -1707,9 +1787,108 @@ docker_box_exec(struct docker_box *box, const struct docker_exec *ex,
 		}
 	}
 fail:
-	buf_free(&req);
-	docker_exec_result_free(res);
+	box->running = 0;
+	docker_exec_result_free(r);
+	memset(res, 0, sizeof *res);
 	return -1;
+}
+
+int
+docker_box_exec(struct docker_box *box, const struct docker_exec *ex,
+    struct docker_exec_result *res, char *errstr, size_t errstr_size)
+{
+	int r;
+
+	memset(res, 0, sizeof *res);
+	if (docker_box_exec_start(box, ex, errstr, errstr_size) != 0)
+		return -1;
+	while ((r = docker_box_exec_wait(box, res, 1000, errstr, errstr_size)) == 0)
+		;
+	return r == 1 ? 0 : -1;
+}
+
+int
+docker_box_fd(const struct docker_box *box)
+{
+	return box->proc.out;
+}
+
+int
+docker_box_stop(struct docker_box *box, char *errstr, size_t errstr_size)
+{
+	if (!box->running)
+		return 0;
+	return docker_box_send(box, "STOP", NULL, 0, NULL, 0, util_now_ms() + 1000, errstr,
+	    errstr_size);
+}
+
+int
+docker_ipc_create(const char *submission_id, char *out, size_t out_size, char *errstr,
+    size_t errstr_size)
+{
+	struct docker_cmd res;
+	char *sub, *owner;
+	int rc;
+
+	snprintf(out, out_size, "scrc-ipc-%08x%08x", docker_random(), docker_random());
+	sub = xasprintf("scrc.submission=%s", submission_id);
+	owner = xasprintf("%s=%s", DOCKER_OWNER_LABEL, docker_owner());
+	rc = docker_run_simple(DOCKER_CALL_MS, &res, errstr, errstr_size, "volume", "create",
+	    "--label", "scrc=1", "--label", "scrc.ipc=1", "--label", sub, "--label", owner,
+	    out, NULL);
+	free(sub);
+	free(owner);
+	if (rc == 0 && res.status != 0) {
+		docker_cmd_error(&res, "docker volume create (interaction channels)", errstr,
+		    errstr_size);
+		rc = -1;
+	}
+	docker_cmd_free(&res);
+	if (rc != 0)
+		out[0] = '\0';
+	return rc;
+}
+
+void
+docker_ipc_remove(const char *name)
+{
+	struct docker_cmd res;
+
+	if (name == NULL || name[0] == '\0')
+		return;
+	if (docker_run_simple(DOCKER_CALL_MS, &res, NULL, 0, "volume", "rm", "-f", name,
+	    NULL) != 0 || res.status != 0)
+		log_warn("docker: could not remove volume %s", name);
+	docker_cmd_free(&res);
+}
+
+/*
+ * Removes the interaction volumes no container uses any more (their judge
+ * died between creating and removing them). `volume rm` without -f
+ * refuses a volume in use, which is the test wanted. Returns how many.
+ */
+static int
+docker_ipc_orphans(void)
+{
+	struct docker_cmd res, rm;
+	char *p, *line;
+	int count = 0;
+
+	if (docker_run_simple(DOCKER_CALL_MS, &res, NULL, 0, "volume", "ls", "-q", "--filter",
+	    "label=scrc.ipc=1", NULL) != 0 || res.status != 0) {
+		docker_cmd_free(&res);
+		return 0;
+	}
+	for (p = res.out.data; p != NULL && (line = strsep(&p, "\n")) != NULL; ) {
+		if (*line == '\0')
+			continue;
+		if (docker_run_simple(DOCKER_CALL_MS, &rm, NULL, 0, "volume", "rm", line,
+		    NULL) == 0 && rm.status == 0)
+			count++;
+		docker_cmd_free(&rm);
+	}
+	docker_cmd_free(&res);
+	return count;
 }
 
 void
@@ -1750,6 +1929,7 @@ docker_box_close(struct docker_box *box)
 		docker_reap(&box->proc, util_now_ms() + DOCKER_CLOSE_MS, NULL);
 	docker_proc_close(&box->proc);
 	uidpool_release(&box->uid);
+	docker_exec_result_free(&box->exec_res);
 	buf_free(&box->errlog);
 	buf_free(&box->frame);
 	free(box->rbuf);

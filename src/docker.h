@@ -93,6 +93,7 @@ struct docker_box_spec {
 	uint32_t		 uid;		/* programs' uid: leased by launch (uidpool.h) */
 	int64_t			 allowance;	/* memory every run will be allowed, when
 						   known at creation (0: told per run) */
+	const char		*ipc_volume;	/* interactive: the channels' volume, or NULL */
 };
 
 struct docker_box;
@@ -162,6 +163,10 @@ struct docker_exec {
 	int64_t			 file_size;	/* RLIMIT_FSIZE */
 	int64_t			 mem_limit;	/* memory the run may hold, every kind
 						   counted; 0 = what the box has */
+	const char		*fifo_in;	/* interactive (the box has an ipc_volume):
+						   stdin from this FIFO, not input */
+	const char		*fifo_out;	/* stdout to this FIFO, not captured */
+	int			 fifo_out_first;	/* open fifo_out first (one side must) */
 };
 
 struct docker_exec_result {
@@ -180,6 +185,7 @@ struct docker_exec_result {
 	int		 mem_limit_hit;	/* scrc-box killed it for memory */
 	int		 dirty;		/* what it left could not all be removed: the box
 					   must not run anything else */
+	int		 stopped;	/* killed on docker_box_stop() */
 	struct buf	 out;		/* full stdout, up to output_cap */
 	struct buf	 err;		/* full stderr, up to output_cap */
 };
@@ -193,6 +199,33 @@ void	docker_exec_result_free(struct docker_exec_result *res);
  */
 int	docker_box_exec(struct docker_box *box, const struct docker_exec *ex,
 	    struct docker_exec_result *res, char *errstr, size_t errstr_size);
+
+/*
+ * The same in two halves, so that two boxes can run at once (an
+ * interactive test): start sends the run; wait reads what the box sent
+ * for at most timeout_ms and returns 1 once the run is over (res filled
+ * as by docker_box_exec), 0 when it is still going, -1 when the box
+ * failed (res freed). One run per box at a time.
+ */
+int	docker_box_exec_start(struct docker_box *box, const struct docker_exec *ex,
+	    char *errstr, size_t errstr_size);
+int	docker_box_exec_wait(struct docker_box *box, struct docker_exec_result *res,
+	    int64_t timeout_ms, char *errstr, size_t errstr_size);
+/* The descriptor to poll(2) for a box's next frame. */
+int	docker_box_fd(const struct docker_box *box);
+/* Asks the box to kill the run going on (a no-op if it is over). 0, or -1. */
+int	docker_box_stop(struct docker_box *box, char *errstr, size_t errstr_size);
+
+/*
+ * A volume for the channels of one interactive submission, labelled so
+ * that a judge that died leaves nothing behind for long (cleanup removes
+ * the ones no container uses). Its name goes into out (64 bytes). 0, or
+ * -1 with errstr.
+ */
+int	docker_ipc_create(const char *submission_id, char *out, size_t out_size,
+	    char *errstr, size_t errstr_size);
+/* Removes it (after its boxes are closed); "" is a no-op. */
+void	docker_ipc_remove(const char *name);
 
 /* Stops and removes the container (docker rm -f), always; NULL is a no-op. */
 void	docker_box_close(struct docker_box *box);

@@ -13,6 +13,8 @@
 #include "config.h"
 
 #include <limits.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -661,6 +663,26 @@ json_get_int64(const struct json_doc *doc, int tok, int64_t *out)
 }
 
 int
+json_get_double(const struct json_doc *doc, int tok, double *out)
+{
+	const struct json_tok *t = &doc->tok[tok];
+	char tmp[64], *end;
+	size_t n = (size_t)(t->end - t->start);
+
+	if (t->type != JSON_NUMBER)
+		return JSON_ETYPE;
+	/* The tokenizer checked the syntax; strtod needs a terminated copy. */
+	if (n >= sizeof tmp)
+		return JSON_ERANGE;
+	memcpy(tmp, doc->text + t->start, n);
+	tmp[n] = '\0';
+	*out = strtod(tmp, &end);
+	if (*end != '\0' || !isfinite(*out))
+		return JSON_ERANGE;
+	return 0;
+}
+
+int
 json_get_bool(const struct json_doc *doc, int tok, int *out)
 {
 	const struct json_tok *t = &doc->tok[tok];
@@ -935,6 +957,19 @@ json_int(struct json_writer *w, int64_t v)
 {
 	json_value_prefix(w);
 	buf_printf(w->buf, "%lld", (long long)v);
+}
+
+void
+json_double(struct json_writer *w, double v)
+{
+	char tmp[40];
+
+	if (!isfinite(v))
+		v = 0;
+	/* %g is C-locale here and never writes a bare "." or a leading "+". */
+	snprintf(tmp, sizeof tmp, "%.10g", v);
+	json_value_prefix(w);
+	buf_puts(w->buf, tmp);
 }
 
 void

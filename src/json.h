@@ -89,6 +89,8 @@ int		 json_get_string(const struct json_doc *doc, int tok, char **out,
 		    size_t *len);
 int		 json_get_int64(const struct json_doc *doc, int tok, int64_t *out);
 int		 json_get_bool(const struct json_doc *doc, int tok, int *out);
+/* A finite number of at most 63 characters; JSON_ERANGE otherwise. */
+int		 json_get_double(const struct json_doc *doc, int tok, double *out);
 /* 1 when tok is null, else 0. */
 int		 json_is_null(const struct json_doc *doc, int tok);
 
@@ -132,6 +134,8 @@ void	json_str(struct json_writer *w, const char *s, size_t len);
 /* s may be NULL, written as "". */
 void	json_cstr(struct json_writer *w, const char *s);
 void	json_int(struct json_writer *w, int64_t v);
+/* A finite number, shortest of up to 10 significant digits; NaN and infinities as 0. */
+void	json_double(struct json_writer *w, double v);
 void	json_bool(struct json_writer *w, int v);
 void	json_null(struct json_writer *w);
 

@@ -38,6 +38,7 @@ enum lang_kind {
 	KIND_COUNT,	/* positive integer */
 	KIND_PACKAGES,	/* list of Debian package names */
 	KIND_ABSPATH,	/* an absolute directory */
+	KIND_FACTOR,	/* a decimal number from 0.1 to 100 */
 };
 
 enum lang_key {
@@ -61,6 +62,8 @@ enum lang_key {
 	KEY_PIDS,
 	KEY_OOM,
 	KEY_VERSION,
+	KEY_TIME_FACTOR,
+	KEY_MEMORY_FACTOR,
 	KEY_COUNT_
 };
 
@@ -89,6 +92,8 @@ static const struct {
 	[KEY_PIDS] =		{ "pids_limit", KIND_COUNT, 0 },
 	[KEY_OOM] =		{ "oom_pattern", KIND_TEXT, 1 },
 	[KEY_VERSION] =		{ "version", KIND_ARGV, 0 },
+	[KEY_TIME_FACTOR] =	{ "time_factor", KIND_FACTOR, 0 },
+	[KEY_MEMORY_FACTOR] =	{ "memory_factor", KIND_FACTOR, 0 },
 };
 
 /* Placeholder names, in the order of struct lang_vars' documentation. */
@@ -671,6 +676,25 @@ parse_value(struct lang_parser *ps, enum lang_key key, const char *val)
 		p->pids_limit = n;
 		return 0;
 	}
+	case KEY_TIME_FACTOR:
+	case KEY_MEMORY_FACTOR: {
+		char *end;
+		double f;
+
+		errno = 0;
+		f = strtod(val, &end);
+		if (!isdigit((unsigned char)*val) || *end != '\0' || errno != 0 || !(f >= 0.1) ||
+		    f > 100) {
+			set_msg(ps, "bad %s \"%s\" (want a number from 0.1 to 100)", kname, val);
+			return -1;
+		}
+		/* Kept in thousandths: limits stay integers, factors exact enough. */
+		if (key == KEY_TIME_FACTOR)
+			p->time_factor_milli = (int64_t)(f * 1000 + 0.5);
+		else
+			p->memory_factor_milli = (int64_t)(f * 1000 + 0.5);
+		return 0;
+	}
 	case KEY_WORKDIR:
 		if (!valid_abspath(val)) {
 			set_msg(ps, "bad workdir \"%s\" (want an absolute path, no : or ,)", val);
@@ -846,6 +870,10 @@ finish_profile(struct lang_parser *ps)
 		p->workdir = xstrdup(LANG_DEFAULT_WORKDIR);
 	if (ps->seen[KEY_BUILD_TIME] == 0)
 		p->build_time_ms = LANG_DEFAULT_BUILD_TIME_MS;
+	if (p->time_factor_milli == 0)
+		p->time_factor_milli = 1000;
+	if (p->memory_factor_milli == 0)
+		p->memory_factor_milli = 1000;
 	if (ps->seen[KEY_BUILD_MEMORY] == 0)
 		p->build_memory_bytes = LANG_DEFAULT_BUILD_MEMORY;
 	p->build_env = env_with_defaults(p->build_env);

@@ -48,6 +48,8 @@ struct lang_profile {
 	int64_t	  pids_limit;		/* 0 = the server default */
 	char	**oom_patterns;		/* stderr substrings meaning out of memory */
 	char	**version_argv;		/* NULL when absent */
+	int64_t	  time_factor_milli;	/* the submission's time limit x this / 1000 */
+	int64_t	  memory_factor_milli;	/* its memory limit likewise (1000 = as asked) */
 
 	char	 *path;			/* file it came from, for messages */
 	int	  name_line;		/* line of "name =", for messages */

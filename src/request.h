@@ -19,6 +19,46 @@ struct request_test {
 	size_t	 expected_len;
 };
 
+/* An extra file placed beside the source (PROTOCOL.md "files"). */
+struct request_file {
+	char	*name;		/* owned; a plain relative path, checked */
+	char	*content;	/* owned; may contain NUL bytes */
+	size_t	 len;
+};
+
+/* Most extra files one submission or program spec may carry. */
+#define REQUEST_MAX_FILES	64
+/* Most scored groups, and the longest group name (plain bytes). */
+#define REQUEST_MAX_GROUPS	64
+#define REQUEST_GROUP_NAME_MAX	16
+
+/* A problem setter's program: a checker or an interactor. */
+struct request_program {
+	char			*language;	/* owned */
+	char			*source;	/* owned; may contain NUL bytes */
+	size_t			 source_len;
+	struct request_file	*files;
+	size_t			 nfiles;
+	int64_t			 time_limit_ms;		/* its own limits; 0 = default */
+	int64_t			 memory_limit_bytes;
+};
+
+enum request_policy {
+	REQUEST_POLICY_MIN,	/* the lowest test score (all or nothing) */
+	REQUEST_POLICY_SUM,	/* the mean of the test scores */
+};
+
+/* A scored group of tests, in the record's order. */
+struct request_group {
+	char			*name;		/* owned */
+	double			 points;
+	int			*tests;		/* indexes into request.tests */
+	size_t			 ntests;
+	size_t			*depends;	/* indexes into request.groups */
+	size_t			 ndepends;
+	enum request_policy	 policy;
+};
+
 enum request_type {
 	REQUEST_SCRIPT,		/* a submission to judge */
 	REQUEST_DONE,		/* "type": "done" ends the stream */
@@ -35,8 +75,14 @@ struct request {
 	int64_t			 wall_time_limit_ms;	/* 0 = derived */
 	struct request_test	*tests;
 	size_t			 ntests;
-	char			*checker;	/* owned; NULL = "exact" */
+	char			*checker;	/* owned; NULL = "exact" (or a program) */
 	int			 run_all_tests;
+	struct request_file	*files;		/* extra files beside the source */
+	size_t			 nfiles;
+	struct request_program	*checker_prog;	/* owned; NULL: a built-in checker */
+	struct request_program	*interactor;	/* owned; NULL: not interactive */
+	struct request_group	*groups;	/* owned; validated: no cycle, all known */
+	size_t			 ngroups;
 };
 
 /*

@@ -33,6 +33,8 @@
 #define RESULT_WORKER_BUDGET	128
 #define RESULT_ERROR_BUDGET	2048	/* top-level "error" */
 #define RESULT_TEST_ERROR_BUDGET 512	/* per-test "error" */
+#define RESULT_REASON_BUDGET	512	/* "reason", top level and per test */
+#define RESULT_GROUP_NAME_BUDGET 64	/* request.c allows 16 plain bytes */
 
 /* How a record is to be written. */
 struct result_plan {
@@ -125,6 +127,20 @@ result_set_error(struct result *r, const char *fmt, ...)
 }
 
 void
+result_set_reason(struct result *r, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = xstrdup("(out of memory formatting the reason)");
+	va_end(ap);
+	free(r->reason);
+	r->reason = s;
+}
+
+void
 result_free(struct result *r)
 {
 	size_t i;
@@ -135,13 +151,19 @@ result_free(struct result *r)
 	buf_free(&r->out);
 	buf_free(&r->err);
 	free(r->error);
+	free(r->reason);
 	free(r->worker);
 	for (i = 0; i < r->ntests; i++) {
 		buf_free(&r->tests[i].out);
 		buf_free(&r->tests[i].err);
+		buf_free(&r->tests[i].checker_msg);
 		free(r->tests[i].error);
+		free(r->tests[i].reason);
 	}
 	free(r->tests);
+	for (i = 0; i < r->ngroups; i++)
+		free(r->groups[i].name);
+	free(r->groups);
 	memset(r, 0, sizeof *r);
 }
 
@@ -154,9 +176,17 @@ result_aggregate(struct result *r)
 	if (r->ntests == 0)
 		return;
 	r->status = RESULT_OK;
+	/* Held back ("-") counts only when nothing failed: groups skip tests out of order. */
+	for (i = 0; i < r->ntests; i++)
+		if (r->tests[i].status == RESULT_NOT_RUN)
+			r->status = RESULT_NOT_RUN;
 	for (i = 0; i < r->ntests; i++) {
-		if (r->tests[i].status != RESULT_OK) {
+		if (r->tests[i].status != RESULT_OK && r->tests[i].status != RESULT_NOT_RUN) {
 			r->status = r->tests[i].status;
+			/* The why of the verdict is the why of the test that set it. */
+			if (r->tests[i].reason != NULL && r->reason == NULL)
+				result_set_reason(r, "test %d: %s", r->tests[i].number,
+				    r->tests[i].reason);
 			break;
 		}
 	}
@@ -264,6 +294,8 @@ result_size(const struct result *r, const struct result_plan *p, size_t base)
 		total += result_written(t->input, t->input_len, p->cap);
 		if (t->expected != NULL)
 			total += result_written(t->expected, t->expected_len, p->cap);
+		if (t->checker_status != NULL)
+			total += result_written(t->checker_msg.data, t->checker_msg.len, ocap);
 	}
 	return total;
 }
@@ -290,6 +322,34 @@ result_big(struct json_writer *w, const char *key, const char *s, size_t len, si
 	return cut;
 }
 
+/* "score", "max_score" and "groups" of a scored result. */
+static void
+result_scores(struct json_writer *w, const struct result *r)
+{
+	size_t i;
+
+	json_key(w, "score");
+	json_double(w, r->score);
+	json_key(w, "max_score");
+	json_double(w, r->max_score);
+	json_key(w, "groups");
+	json_arr_begin(w);
+	for (i = 0; i < r->ngroups; i++) {
+		const struct result_group *g = &r->groups[i];
+
+		json_obj_begin(w);
+		result_small(w, "name", g->name, RESULT_GROUP_NAME_BUDGET);
+		json_key(w, "points");
+		json_double(w, g->points);
+		json_key(w, "score");
+		json_double(w, g->score);
+		json_key(w, "status");
+		json_cstr(w, result_status_name(g->status));
+		json_obj_end(w);
+	}
+	json_arr_end(w);
+}
+
 static void
 result_encode(const struct result *r, const struct result_plan *p, struct buf *b,
     size_t *test_ends)
@@ -308,7 +368,9 @@ result_encode(const struct result *r, const struct result_plan *p, struct buf *b
 		truncated = t->truncated || result_cuts(t->out.data, t->out.len, ocap) ||
 		    result_cuts(t->err.data, t->err.len, ocap) ||
 		    result_cuts(t->input, t->input_len, p->cap) ||
-		    (t->expected != NULL && result_cuts(t->expected, t->expected_len, p->cap));
+		    (t->expected != NULL && result_cuts(t->expected, t->expected_len, p->cap)) ||
+		    (t->checker_status != NULL &&
+		    result_cuts(t->checker_msg.data, t->checker_msg.len, ocap));
 	}
 	if (result_cuts(r->out.data, r->out.len, ocap) ||
 	    result_cuts(r->err.data, r->err.len, ocap) ||
@@ -333,8 +395,15 @@ result_encode(const struct result *r, const struct result_plan *p, struct buf *b
 	json_int(&w, r->cpu_time_ms);
 	json_key(&w, "memory_bytes");
 	json_int(&w, r->memory_bytes);
+	result_small(&w, "reason", r->reason, RESULT_REASON_BUDGET);
+	json_key(&w, "time_limit_ms");
+	json_int(&w, r->time_limit_ms);
+	json_key(&w, "memory_limit_bytes");
+	json_int(&w, r->memory_limit_bytes);
 	json_key(&w, "wall_time_limit_ms");
 	json_int(&w, r->wall_time_limit_ms);
+	if (r->scored)
+		result_scores(&w, r);
 	json_key(&w, "truncated");
 	json_bool(&w, p->worst ? 0 : truncated);	/* "false" is the longer */
 	if (r->worker != NULL)
@@ -364,6 +433,17 @@ result_encode(const struct result *r, const struct result_plan *p, struct buf *b
 		cut |= result_big(&w, "expected_output", t->expected,
 		    t->expected != NULL ? t->expected_len : 0, p->cap);
 		result_small(&w, "error", t->error, RESULT_TEST_ERROR_BUDGET);
+		result_small(&w, "reason", t->reason, RESULT_REASON_BUDGET);
+		if (t->scored) {
+			json_key(&w, "score");
+			json_double(&w, t->score);
+		}
+		if (t->checker_status != NULL) {
+			json_key(&w, "checker_status");
+			json_cstr(&w, t->checker_status);
+			cut |= result_big(&w, "checker_message", t->checker_msg.data,
+			    t->checker_msg.len, ocap);
+		}
 		if (cut || p->worst) {
 			json_key(&w, "truncated");
 			json_bool(&w, 1);

@@ -102,6 +102,9 @@ struct box_exec {
 	uint64_t	  output_cap;
 	uint64_t	  file_size;
 	uint64_t	  mem_limit;	/* bytes the run may hold; 0 = the container's */
+	const char	 *fifo_in;	/* interactive: stdin's FIFO in BOX_IPC_DIR, or "" */
+	const char	 *fifo_out;	/* stdout's FIFO, or "" */
+	int		  out_first;	/* open stdout's FIFO before stdin's */
 	char		**argv;
 	char		**env;
 };
@@ -120,6 +123,7 @@ struct box_result {
 	int		 output_hit;
 	int		 mem_hit;
 	int		 clean;		/* everything the run left is gone */
+	int		 stopped;	/* killed because the host said STOP */
 };
 
 static int	box_fill(struct box *b);
@@ -140,6 +144,7 @@ static void	box_note_put(struct box *b, const char *path);
 static int	box_clean(struct box *b, int cwd_fd, int workdir);
 static int	box_give_tree(struct box *b, int dirfd, int depth);
 static void	box_note_scratch(struct box *b, const char *path);
+static int	box_is_scratch(const struct box *b, const char *name);
 static int	box_open_cwd(struct box *b, const char *cwd, int *run_fd, char *run_name,
 		    size_t size);
 static int	box_sample_mem(struct box *b, int64_t *peak);
@@ -557,6 +562,15 @@ box_parse_exec(char *buf, size_t len, struct box_exec *ex)
 	if (boxproto_next_field(buf, len, &pos, &f) < 0 ||
 	    boxproto_parse_u64(f, &ex->mem_limit) || ex->mem_limit > ((uint64_t)1 << 50))
 		return -1;
+	if (boxproto_next_field(buf, len, &pos, &ex->fifo_in) < 0 ||
+	    boxproto_next_field(buf, len, &pos, &ex->fifo_out) < 0 ||
+	    boxproto_next_field(buf, len, &pos, &f) < 0 ||
+	    (strcmp(f, "in") != 0 && strcmp(f, "out") != 0))
+		return -1;
+	ex->out_first = strcmp(f, "out") == 0;
+	/* Both channels or neither. */
+	if ((ex->fifo_in[0] == '\0') != (ex->fifo_out[0] == '\0'))
+		return -1;
 	if (boxproto_next_field(buf, len, &pos, &f) < 0 || boxproto_parse_u64(f, &argc) ||
 	    argc == 0 || argc > len)
 		return -1;
@@ -598,7 +612,16 @@ box_child(struct box *b, const struct box_exec *ex, int cwd_fd, int in_fd, int o
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
 	setsid();
-	if (dup2(in_fd, 0) < 0 || dup2(out_w, 1) < 0 || dup2(err_w, 2) < 0)
+	if (ex->fifo_in[0] != '\0') {
+		/* Interactive: the other box's program is on the far end of both. */
+		if (box_ipc_open(ex->fifo_in, ex->fifo_out, ex->out_first) != 0) {
+			dprintf(err_w, "scrc-box: opening the interaction channels: %s\n",
+			    strerror(errno));
+			_exit(127);
+		}
+		if (dup2(err_w, 2) < 0)
+			_exit(127);
+	} else if (dup2(in_fd, 0) < 0 || dup2(out_w, 1) < 0 || dup2(err_w, 2) < 0)
 		_exit(127);
 	/*
 	 * When the container runs out of memory (a fork bomb's kernel memory
@@ -663,12 +686,13 @@ static int
 box_run(struct box *b, const struct box_exec *ex, int cwd_fd, struct box_result *r)
 {
 	int outp[2], errp[2], status, main_done = 0, killed = 0, children = 1;
+	int fifo = ex->fifo_in[0] != '\0', watch = fifo;
 	int64_t t0, now, last_check = 0, cpu0, self0, oom0, reaped_us = 0, used, timeout;
 	int64_t mem0, mem_peak;
 	uint64_t count[2] = { 0, 0 };
 	struct signalfd_siginfo si;
 	char buf[BOXPROTO_CHUNK];
-	struct pollfd pfd[3];
+	struct pollfd pfd[4];
 	struct rusage ru;
 	pid_t pid, w;
 	int fds[2], i, nfds;
@@ -685,6 +709,10 @@ box_run(struct box *b, const struct box_exec *ex, int cwd_fd, struct box_result 
 	}
 	if (lseek(b->in_fd, 0, SEEK_SET) != 0) {
 		box_fail("EXEC: lseek: %s", strerror(errno));
+		return -1;
+	}
+	if (fifo && box_ipc_prepare(ex->fifo_in, ex->fifo_out) != 0) {
+		box_fail("EXEC: the interaction channels in %s: %s", BOX_IPC_DIR, strerror(errno));
 		return -1;
 	}
 	if (pipe2(outp, O_CLOEXEC) != 0) {
@@ -726,6 +754,11 @@ box_run(struct box *b, const struct box_exec *ex, int cwd_fd, struct box_result 
 	close(errp[1]);
 	fds[0] = outp[0];
 	fds[1] = errp[0];
+	if (fifo) {
+		/* Its stdout goes to the other box: nothing comes this way. */
+		close(fds[0]);
+		fds[0] = -1;
+	}
 	fcntl(fds[0], F_SETFL, O_NONBLOCK);
 	fcntl(fds[1], F_SETFL, O_NONBLOCK);
 
@@ -806,6 +839,11 @@ box_run(struct box *b, const struct box_exec *ex, int cwd_fd, struct box_result 
 		pfd[nfds].fd = b->sig_fd;
 		pfd[nfds].events = POLLIN;
 		nfds++;
+		if (watch && !killed) {
+			pfd[nfds].fd = 0;
+			pfd[nfds].events = POLLIN;
+			nfds++;
+		}
 		timeout = BOX_TICK_MS;
 		if (!killed && ex->wall_ms > 0 && t0 + (int64_t)ex->wall_ms - now < timeout)
 			timeout = t0 + (int64_t)ex->wall_ms - now;
@@ -815,6 +853,17 @@ box_run(struct box *b, const struct box_exec *ex, int cwd_fd, struct box_result 
 			timeout = 0;
 		while (read(b->sig_fd, &si, sizeof si) > 0)
 			;
+		if (watch && !killed && pfd[nfds - 1].fd == 0 && pfd[nfds - 1].revents != 0) {
+			int stop = box_host_stop(b->rbuf, sizeof b->rbuf, &b->roff, &b->rlen);
+
+			if (stop == 1) {
+				/* The interactor has decided: no need to wait for the program. */
+				r->stopped = 1;
+				kill(-1, SIGKILL);
+				killed = 1;
+			} else if (stop < 0)
+				watch = 0;
+		}
 		for (i = 0; i < 2; i++) {
 			if (fds[i] < 0)
 				continue;
@@ -909,6 +958,18 @@ box_give_tree(struct box *b, int dirfd, int depth)
 }
 
 /* Remembers the top-level directory of a named cwd as scratch. */
+/* Whether a run has used the top-level directory name as its cwd. */
+static int
+box_is_scratch(const struct box *b, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < b->nscratch; i++)
+		if (strcmp(b->scratch[i], name) == 0)
+			return 1;
+	return 0;
+}
+
 static void
 box_note_scratch(struct box *b, const char *path)
 {
@@ -985,13 +1046,14 @@ box_send_result(const struct box_result *r)
 
 	n = snprintf(buf, sizeof buf,
 	    "%s=%d%c%s=%d%c%s=%d%c%s=%lld%c%s=%lld%c%s=%lld%c%s=%d%c%s=%d%c%s=%d%c%s=%d%c"
-	    "%s=%d%c%s=%d%c",
+	    "%s=%d%c%s=%d%c%s=%d%c",
 	    BOXPROTO_R_EXITED, r->exited, 0, BOXPROTO_R_CODE, r->code, 0,
 	    BOXPROTO_R_SIGNAL, r->signal, 0, BOXPROTO_R_CPU_MS, (long long)r->cpu_ms, 0,
 	    BOXPROTO_R_WALL_MS, (long long)r->wall_ms, 0, BOXPROTO_R_MEMORY,
 	    (long long)r->memory, 0, BOXPROTO_R_OOM, r->oom, 0, BOXPROTO_R_CPU_HIT,
 	    r->cpu_hit, 0, BOXPROTO_R_WALL_HIT, r->wall_hit, 0, BOXPROTO_R_OUTPUT_HIT,
-	    r->output_hit, 0, BOXPROTO_R_MEM_HIT, r->mem_hit, 0, BOXPROTO_R_CLEAN, r->clean, 0);
+	    r->output_hit, 0, BOXPROTO_R_MEM_HIT, r->mem_hit, 0, BOXPROTO_R_CLEAN, r->clean, 0,
+	    BOXPROTO_R_STOPPED, r->stopped, 0);
 	if (n < 0 || (size_t)n >= sizeof buf)
 		exit(1);
 	box_send("RESULT", buf, (size_t)n, NULL, 0);
@@ -1086,6 +1148,20 @@ box_do_exec(struct box *b, uint64_t len)
 	/* A test never sees the directory a build wrote in. */
 	if (fresh && b->nscratch > 0)
 		clean = box_clean(b, -1, 1);
+	/*
+	 * A top-level named directory is made when missing, and emptied when
+	 * a run used it before: a run there never finds what the last one left
+	 * (an interactor's OUTPUT from the test before).
+	 */
+	if (!fresh && strcmp(ex.cwd, ".") != 0 && strchr(ex.cwd, '/') == NULL &&
+	    boxproto_path_ok(ex.cwd)) {
+		if (box_is_scratch(b, ex.cwd))
+			clean = box_clean(b, -1, 1);
+		if (mkdirat(b->wfd, ex.cwd, 0755) != 0 && errno != EEXIST) {
+			box_fail("EXEC: mkdir %s: %s", ex.cwd, strerror(errno));
+			goto out;
+		}
+	}
 	cwd_fd = box_open_cwd(b, ex.cwd, &run_fd, run_name, sizeof run_name);
 	if (cwd_fd < 0)
 		goto out;
@@ -1417,6 +1493,11 @@ main(int argc, char **argv)
 			box_do_fetch(b, len);
 		else if (strcmp(tag, "QUIT") == 0)
 			return 0;
+		else if (strcmp(tag, "STOP") == 0) {
+			/* Late: the run it meant has ended already. */
+			if (box_skip(b, len) != 0)
+				return 1;
+		}
 		else {
 			if (box_skip(b, len) != 0)
 				return 1;

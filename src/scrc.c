@@ -23,6 +23,7 @@
 #include "request.h"
 #include "result.h"
 #include "util.h"
+#include "progcache.h"
 #include "worker.h"
 
 #define SCRC_MAX_RECORD	(256LL * 1024 * 1024)
@@ -34,7 +35,8 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: scrc [OPTIONS] [worker]\n"
 	    "       scrc [OPTIONS] run FILE|-\n"
-	    "       scrc [OPTIONS] run --lang LANG SOURCE [--test IN:OUT]... [--checker C] [--json]\n"
+	    "       scrc [OPTIONS] run --lang LANG SOURCE [--test IN:OUT]... [--checker C]\n"
+	    "                [--checker-program FILE] [--interactor FILE] [--json]\n"
 	    "       scrc [OPTIONS] --check-config | --cleanup\n"
 	    "\n"
 	    "worker   consume submissions from Kafka, judge them, publish results (default)\n"
@@ -90,6 +92,9 @@ configure_boxes(void)
 	if (uidpool_configure((uint32_t)conf.uid_base, (uint32_t)conf.uid_count, conf.uid_dir,
 	    err, sizeof err) != 0)
 		fatal("%s (SCRC_UID_BASE, SCRC_UID_COUNT, SCRC_UID_DIR)", err);
+	/* A cache we cannot trust is not fatal: checkers are then built every time. */
+	if (progcache_configure(conf.cache_dir, conf.cache_bytes, err, sizeof err) != 0)
+		log_warn("%s (SCRC_CACHE_DIR)", err);
 }
 
 static void
@@ -258,6 +263,47 @@ print_excerpt(const char *label, const struct buf *b)
 		putchar('\n');
 }
 
+/*
+ * A problem setter's program from a file, its language the profile whose
+ * source file has the same extension (.c, .cpp, .py, ...).
+ */
+static struct request_program *
+run_program_file(const struct lang_set *langs, const char *path, const char *what)
+{
+	struct request_program *p = xcalloc(1, sizeof *p);
+	const char *ext = strrchr(path, '.'), *e;
+	struct buf b;
+	size_t i;
+
+	for (i = 0; ext != NULL && i < lang_set_count(langs); i++) {
+		e = strrchr(lang_set_at(langs, i)->source, '.');
+		if (e != NULL && strcmp(e, ext) == 0) {
+			p->language = xstrdup(lang_set_at(langs, i)->name);
+			break;
+		}
+	}
+	if (p->language == NULL)
+		fatal("run: %s %s: no language profile has sources ending in \"%s\"", what, path,
+		    ext != NULL ? ext : "");
+	buf_init(&b);
+	if (read_all(path, &b) != 0)
+		fatal("%s: %s", path, strerror(errno));
+	p->source = buf_steal(&b, &p->source_len);
+	return p;
+}
+
+/* The note of a test in the table: why it is not OK, and what the checker said. */
+static void
+run_note(const struct result_test *t, char *out, size_t size)
+{
+	const char *why = t->error ? t->error : t->reason ? t->reason : "";
+	const char *msg = t->checker_msg.data != NULL ? t->checker_msg.data : "";
+	int n = (int)strcspn(msg, "\n");
+
+	snprintf(out, size, "%s%s%.*s", why, *why != '\0' && n > 0 ? "; " : "",
+	    n > 120 ? 120 : n, msg);
+}
+
 /* `scrc run --lang L SOURCE --test IN:OUT ...`: for people. */
 static int
 run_files(int argc, char **argv)
@@ -267,6 +313,7 @@ run_files(int argc, char **argv)
 	struct result res;
 	struct buf src;
 	const char *lang = NULL, *source = NULL, *checker = NULL;
+	const char *checker_file = NULL, *interactor_file = NULL;
 	int json = 0, i;
 	size_t k;
 
@@ -276,6 +323,10 @@ run_files(int argc, char **argv)
 			lang = argv[++i];
 		else if (strcmp(argv[i], "--checker") == 0 && i + 1 < argc)
 			checker = argv[++i];
+		else if (strcmp(argv[i], "--checker-program") == 0 && i + 1 < argc)
+			checker_file = argv[++i];
+		else if (strcmp(argv[i], "--interactor") == 0 && i + 1 < argc)
+			interactor_file = argv[++i];
 		else if (strcmp(argv[i], "--json") == 0)
 			json = 1;
 		else if (strcmp(argv[i], "--run-all-tests") == 0)
@@ -319,28 +370,36 @@ run_files(int argc, char **argv)
 	req.language = xstrdup(lang);
 	req.source = buf_steal(&src, &req.source_len);
 	req.checker = checker ? xstrdup(checker) : NULL;
+	if (checker_file != NULL)
+		req.checker_prog = run_program_file(langs, checker_file, "--checker-program");
+	if (interactor_file != NULL)
+		req.interactor = run_program_file(langs, interactor_file, "--interactor");
 
 	if (judge_submission(langs, &req, &res) != 0)
 		log_error("infrastructure failure: %s", res.error ? res.error : "?");
 	if (json) {
 		print_result(&res);
 	} else {
-		char mem[32];
+		char mem[32], note[512], score[32];
 
-		printf("%-6s %-6s %8s %8s %10s  %s\n", "test", "status", "wall", "cpu",
-		    "memory", "note");
+		printf("%-6s %-6s %8s %8s %10s %6s  %s\n", "test", "status", "wall", "cpu",
+		    "memory", "score", "note");
 		for (k = 0; k < res.ntests; k++) {
 			const struct result_test *t = &res.tests[k];
 
-			printf("%-6d %-6s %6lldms %6lldms %10s  %s\n", t->number,
+			snprintf(score, sizeof score, t->scored ? "%.3g" : "-", t->score);
+			run_note(t, note, sizeof note);
+			printf("%-6d %-6s %6lldms %6lldms %10s %6s  %s\n", t->number,
 			    result_status_name(t->status), (long long)t->duration_ms,
 			    (long long)t->cpu_time_ms, human_bytes(t->memory_bytes, mem,
-			    sizeof mem), t->error ? t->error : "");
+			    sizeof mem), score, note);
 		}
-		printf("%-6s %-6s %6lldms %6lldms %10s  %s\n", "all",
+		snprintf(score, sizeof score, res.scored ? "%.4g/%.4g" : "-", res.score,
+		    res.max_score);
+		printf("%-6s %-6s %6lldms %6lldms %10s %6s  %s\n", "all",
 		    result_status_name(res.status), (long long)res.duration_ms,
 		    (long long)res.cpu_time_ms, human_bytes(res.memory_bytes, mem, sizeof mem),
-		    res.error ? res.error : "");
+		    score, res.error ? res.error : res.reason ? res.reason : "");
 		if (res.ntests == 0 || res.status == RESULT_BF) {
 			print_excerpt("stdout", &res.out);
 			print_excerpt("stderr", &res.err);

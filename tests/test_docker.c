@@ -197,8 +197,8 @@ test_exec_encode(void **state)
 {
 	const char *argv[] = { "python3", "-c", "print(1)", NULL };
 	const char *env[] = { "PATH=/usr/bin", "HOME=/tmp", NULL };
-	const char *want[] = { "", "1000", "3000", "65536", "1048576", "83886080", "3", "python3",
-		"-c", "print(1)", "2", "PATH=/usr/bin", "HOME=/tmp" };
+	const char *want[] = { "", "1000", "3000", "65536", "1048576", "83886080", "", "", "in",
+		"3", "python3", "-c", "print(1)", "2", "PATH=/usr/bin", "HOME=/tmp" };
 	struct docker_exec ex;
 	struct buf b;
 	const char *f;
@@ -228,6 +228,21 @@ test_exec_encode(void **state)
 	ex.cwd = "build";
 	assert_int_equal(docker_exec_encode(&ex, &b, err, sizeof err), 0);
 	assert_string_equal(b.data, "build");
+
+	/* An interactive run names both channels and which to open first. */
+	ex.fifo_in = "to-prog";
+	ex.fifo_out = "to-inter";
+	ex.fifo_out_first = 1;
+	assert_int_equal(docker_exec_encode(&ex, &b, err, sizeof err), 0);
+	for (pos = 0, i = 0; i < 9; i++)
+		assert_true(boxproto_next_field(b.data, b.len, &pos, &f) >= 0);
+	assert_string_equal(b.data + pos - strlen("out") - 1, "out");
+	ex.fifo_out = NULL;
+	assert_int_equal(docker_exec_encode(&ex, &b, err, sizeof err), -1);
+	ex.fifo_out = "../x";
+	assert_int_equal(docker_exec_encode(&ex, &b, err, sizeof err), -1);
+	ex.fifo_in = ex.fifo_out = NULL;
+	ex.fifo_out_first = 0;
 
 	/* Requests scrc-box would have to refuse are refused here already. */
 	ex.cwd = "../x";
@@ -264,7 +279,7 @@ result_payload(const char *spec, char *out, size_t size)
 }
 
 #define RESULT_OK_EXIT "exited=1;code=3;signal=0;cpu_ms=12;wall_ms=15;memory=4096;oom=0;" \
-	"cpu_hit=0;wall_hit=0;output_hit=1;mem_hit=1;clean=0"
+	"cpu_hit=0;wall_hit=0;output_hit=1;mem_hit=1;clean=0;stopped=1"
 
 static void
 test_result_decode(void **state)
@@ -291,7 +306,12 @@ test_result_decode(void **state)
 		"exited=1;code=0;signal=0;cpu_ms=1;wall_ms=1;memory=1;oom=0;cpu_hit=0;wall_hit=0;"
 		    "output_hit=0",
 		"exited=1;code=0;signal=0;cpu_ms=1;wall_ms=1;memory=1;oom=0;cpu_hit=0;wall_hit=0;"
-		    "output_hit=0;mem_hit=0;clean=2",
+		    "output_hit=0;mem_hit=0;clean=2;stopped=0",
+		/* a box of protocol 2: no stopped */
+		"exited=1;code=0;signal=0;cpu_ms=1;wall_ms=1;memory=1;oom=0;cpu_hit=0;wall_hit=0;"
+		    "output_hit=0;mem_hit=0;clean=1",
+		"exited=1;code=0;signal=0;cpu_ms=1;wall_ms=1;memory=1;oom=0;cpu_hit=0;wall_hit=0;"
+		    "output_hit=0;mem_hit=0;clean=1;stopped=2",
 		"",
 	};
 	struct docker_exec_result r;
@@ -312,11 +332,12 @@ test_result_decode(void **state)
 	assert_int_equal(r.cpu_limit_hit, 0);
 	assert_int_equal(r.mem_limit_hit, 1);
 	assert_int_equal(r.dirty, 1);
+	assert_int_equal(r.stopped, 1);
 	/* Without its final NUL the last field is not a field. */
 	assert_int_equal(docker_result_decode(p, n - 1, &r), -1);
 
 	n = result_payload("exited=0;code=0;signal=9;cpu_ms=1000;wall_ms=1003;memory=1;oom=1;"
-	    "cpu_hit=1;wall_hit=0;output_hit=0;mem_hit=0;clean=1", p, sizeof p);
+	    "cpu_hit=1;wall_hit=0;output_hit=0;mem_hit=0;clean=1;stopped=0", p, sizeof p);
 	assert_int_equal(docker_result_decode(p, n, &r), 0);
 	assert_int_equal(r.dirty, 0);
 	assert_int_equal(r.mem_limit_hit, 0);
@@ -739,7 +760,8 @@ test_cleanup(void **state)
 	with_stub_cli("podman version 4.3.1", cleanup_orphans, got, sizeof got);
 	assert_string_equal(got,
 	    "ps -aq --no-trunc --filter label=scrc=1\n"
-	    "inspect -f {{.Id}} {{index .Config.Labels \"scrc.owner\"}} aaa bbb\n");
+	    "inspect -f {{.Id}} {{index .Config.Labels \"scrc.owner\"}} aaa bbb\n"
+	    "volume ls -q --filter label=scrc.ipc=1\n");
 }
 
 int

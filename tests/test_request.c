@@ -126,6 +126,76 @@ static const struct bad_case bad_cases[] = {
 	    "\"run_all_tests\" must be a boolean", "k" },
 	{ "{" OK_FIELDS ",\"run_all_tests\":1}", "k", "\"run_all_tests\" must be a boolean",
 	    "k" },
+
+	/* files */
+	{ "{" OK_FIELDS ",\"files\":{}}", "k", "\"files\" must be an array", "k" },
+	{ "{" OK_FIELDS ",\"files\":[\"a\"]}", "k", "\"files[0]\" must be an object", "k" },
+	{ "{" OK_FIELDS ",\"files\":[{\"content\":\"x\"}]}", "k",
+	    "\"files[0].name\" must be a plain relative path*", "k" },
+	{ "{" OK_FIELDS ",\"files\":[{\"name\":\"../x\"}]}", "k",
+	    "\"files[0].name\" must be a plain relative path*", "k" },
+	{ "{" OK_FIELDS ",\"files\":[{\"name\":\"a/../../x\"}]}", "k",
+	    "\"files[0].name\" must be a plain relative path*", "k" },
+	{ "{" OK_FIELDS ",\"files\":[{\"name\":\"/etc/x\"}]}", "k",
+	    "\"files[0].name\" must be a plain relative path*", "k" },
+	{ "{" OK_FIELDS ",\"files\":[{\"name\":\"a//b\"}]}", "k",
+	    "\"files[0].name\" must be a plain relative path*", "k" },
+	{ "{" OK_FIELDS ",\"files\":[{\"name\":\"./a\"}]}", "k",
+	    "\"files[0].name\" must be a plain relative path*", "k" },
+	{ "{" OK_FIELDS ",\"files\":[{\"name\":\"a\\u0000b\"}]}", "k",
+	    "\"files[0].name\" must be a plain relative path*", "k" },
+	{ "{" OK_FIELDS ",\"files\":[{\"name\":\"a\\nb\"}]}", "k",
+	    "\"files[0].name\" must be a plain relative path*", "k" },
+	{ "{" OK_FIELDS ",\"files\":[{\"name\":\"a\",\"content\":1}]}", "k",
+	    "\"files[0].content\" must be a string", "k" },
+	{ "{" OK_FIELDS ",\"files\":[{\"name\":\"a\"},{\"name\":\"a\"}]}", "k",
+	    "\"files\": the name \"a\" is given twice", "k" },
+
+	/* program specs */
+	{ "{" OK_FIELDS ",\"checker\":{\"source\":\"x\"}}", "k",
+	    "\"checker\": missing or empty \"language\"", "k" },
+	{ "{" OK_FIELDS ",\"checker\":{\"language\":\"c\"}}", "k",
+	    "\"checker\": missing or empty \"source\"", "k" },
+	{ "{" OK_FIELDS ",\"checker\":{\"type\":\"exact\",\"language\":\"c\",\"source\":\"x\"}}",
+	    "k", "\"checker.type\" must be \"testlib\"", "k" },
+	{ "{" OK_FIELDS ",\"checker\":{\"language\":\"c\",\"source\":\"x\",\"files\":"
+	    "[{\"name\":\"..\"}]}}", "k", "\"checker.files[0].name\" must be*", "k" },
+	{ "{" OK_FIELDS ",\"interactor\":\"x\"}", "k",
+	    "\"interactor\" must be an object (a program spec)", "k" },
+	{ "{" OK_FIELDS ",\"interactor\":{\"language\":\"c\",\"source\":\"x\"},"
+	    "\"interactor_limits\":{\"time_limit_ms\":-1}}", "k",
+	    "interactor_limits: \"limits.time_limit_ms\" must be a non-negative integer", "k" },
+
+	/* groups */
+	{ "{" OK_FIELDS ",\"groups\":{}}", "k", "\"groups\" must be an array of*", "k" },
+	{ "{" OK_FIELDS ",\"tests\":[{}],\"groups\":[{\"points\":1,\"tests\":[1]}]}", "k",
+	    "\"groups[0].name\" must be 1 to 16 bytes*", "k" },
+	{ "{" OK_FIELDS ",\"tests\":[{}],\"groups\":[{\"name\":\"a b\",\"points\":1,"
+	    "\"tests\":[1]}]}", "k", "\"groups[0].name\" must be 1 to 16 bytes*", "k" },
+	{ "{" OK_FIELDS ",\"tests\":[{}],\"groups\":[{\"name\":\"a\",\"tests\":[1]}]}", "k",
+	    "group \"a\": \"points\" must be a number from 0 to 1e9", "k" },
+	{ "{" OK_FIELDS ",\"tests\":[{}],\"groups\":[{\"name\":\"a\",\"points\":-1,"
+	    "\"tests\":[1]}]}", "k", "group \"a\": \"points\" must be*", "k" },
+	{ "{" OK_FIELDS ",\"tests\":[{}],\"groups\":[{\"name\":\"a\",\"points\":1,"
+	    "\"tests\":[2]}]}", "k", "group \"a\": no test numbered 2", "k" },
+	{ "{" OK_FIELDS ",\"tests\":[{}],\"groups\":[{\"name\":\"a\",\"points\":1,"
+	    "\"tests\":[]}]}", "k", "group \"a\": \"tests\" must be a non-empty*", "k" },
+	{ "{" OK_FIELDS ",\"tests\":[{}],\"groups\":[{\"name\":\"a\",\"points\":1,"
+	    "\"tests\":[1],\"policy\":\"max\"}]}", "k",
+	    "group \"a\": \"policy\" must be \"min\" or \"sum\"", "k" },
+	{ "{" OK_FIELDS ",\"tests\":[{}],\"groups\":[{\"name\":\"a\",\"points\":1,"
+	    "\"tests\":[1]},{\"name\":\"a\",\"points\":1,\"tests\":[1]}]}", "k",
+	    "group \"a\" is given twice", "k" },
+	{ "{" OK_FIELDS ",\"tests\":[{}],\"groups\":[{\"name\":\"a\",\"points\":1,"
+	    "\"tests\":[1],\"depends\":[\"b\"]}]}", "k",
+	    "group \"a\" depends on an unknown group \"b\"", "k" },
+	{ "{" OK_FIELDS ",\"tests\":[{}],\"groups\":[{\"name\":\"a\",\"points\":1,"
+	    "\"tests\":[1],\"depends\":[\"a\"]}]}", "k",
+	    "group \"a\" depends on itself (a cycle of \"depends\")", "k" },
+	{ "{" OK_FIELDS ",\"tests\":[{},{}],\"groups\":[{\"name\":\"a\",\"points\":1,"
+	    "\"tests\":[1],\"depends\":[\"b\"]},{\"name\":\"b\",\"points\":1,"
+	    "\"tests\":[2],\"depends\":[\"a\"]}]}", "k",
+	    "group \"a\" depends on itself (a cycle of \"depends\")", "k" },
 };
 
 static void
@@ -229,6 +299,51 @@ test_good(void **state)
 	else
 		assert_string_equal(req.checker, c->checker);
 	assert_int_equal(req.run_all_tests, c->run_all);
+	request_free(&req);
+}
+
+/* Files, program specs with their limits, and groups, as parsed. */
+static void
+test_problem_parts(void **state)
+{
+	static const char json[] = "{" OK_FIELDS ",\"tests\":[{\"number\":7},{\"number\":9}],"
+	    "\"files\":[{\"name\":\"util/a.h\",\"content\":\"x\\u0000y\"},{\"name\":\"b\"}],"
+	    "\"checker\":{\"language\":\"cpp\",\"source\":\"chk\",\"files\":[{\"name\":"
+	    "\"testlib.h\",\"content\":\"t\"}]},\"checker_limits\":{\"time_limit_ms\":500},"
+	    "\"interactor\":{\"type\":\"testlib\",\"language\":\"c\",\"source\":\"int\"},"
+	    "\"groups\":[{\"name\":\"late\",\"points\":2.5,\"tests\":[9],\"depends\":"
+	    "[\"early\"],\"policy\":\"sum\"},{\"name\":\"early\",\"points\":0,\"tests\":"
+	    "[7,9]}]}";
+	struct request req;
+	char err[512] = "";
+
+	(void)state;
+	if (request_parse(json, strlen(json), "k", &req, err, sizeof err) != 0)
+		fail_msg("rejected: %s", err);
+	assert_int_equal(req.nfiles, 2);
+	assert_string_equal(req.files[0].name, "util/a.h");
+	assert_int_equal(req.files[0].len, 3);
+	assert_memory_equal(req.files[0].content, "x\0y", 3);
+	assert_int_equal(req.files[1].len, 0);
+	assert_null(req.checker);
+	assert_non_null(req.checker_prog);
+	assert_string_equal(req.checker_prog->language, "cpp");
+	assert_int_equal(req.checker_prog->nfiles, 1);
+	assert_int_equal(req.checker_prog->time_limit_ms, 500);
+	assert_int_equal(req.checker_prog->memory_limit_bytes, 0);
+	assert_non_null(req.interactor);
+	assert_string_equal(req.interactor->source, "int");
+	assert_int_equal(req.ngroups, 2);
+	/* A dependency may name a later group; tests are held by index. */
+	assert_string_equal(req.groups[0].name, "late");
+	assert_true(req.groups[0].points == 2.5);
+	assert_int_equal(req.groups[0].policy, REQUEST_POLICY_SUM);
+	assert_int_equal(req.groups[0].ntests, 1);
+	assert_int_equal(req.groups[0].tests[0], 1);
+	assert_int_equal(req.groups[0].ndepends, 1);
+	assert_int_equal(req.groups[0].depends[0], 1);
+	assert_int_equal(req.groups[1].policy, REQUEST_POLICY_MIN);
+	assert_int_equal(req.groups[1].ntests, 2);
 	request_free(&req);
 }
 
@@ -347,6 +462,7 @@ main(void)
 	for (i = 0; i < sizeof good_cases / sizeof good_cases[0]; i++)
 		add(xasprintf("good #%zu", i), test_good, &good_cases[i]);
 	add("test defaults", test_tests, NULL);
+	add("files, program specs and groups", test_problem_parts, NULL);
 	add("source bytes", test_source_bytes, NULL);
 	add("50000 tests", test_many_tests, NULL);
 	add("short errstr", test_short_errstr, NULL);

@@ -857,12 +857,101 @@ test_deterministic(void **state)
 	result_free(&r);
 }
 
+/*
+ * A scored record: scores, groups, checker fields and reasons are written,
+ * and 200 checker messages of 4 KiB are cut like any big field so that the
+ * record still fits a small producer limit.
+ */
+static void
+test_scored(void **state)
+{
+	struct result r;
+	struct result_test *t;
+	struct json_doc *doc;
+	char *json, *s, msg[4097];
+	size_t len, sl, i;
+	int tests, t0, groups, g0, v;
+
+	(void)state;
+	result_init(&r, "scored");
+	memset(msg, 'm', 4096);
+	msg[4096] = '\0';
+	for (i = 0; i < 200; i++) {
+		t = result_add_test(&r, (int)i + 1);
+		t->status = i == 0 ? RESULT_WA : RESULT_OK;
+		t->scored = 1;
+		t->score = i == 0 ? 0.25 : 1;
+		t->checker_status = i == 0 ? "PARTIAL" : "OK";
+		buf_init(&t->checker_msg);
+		buf_puts(&t->checker_msg, msg);
+		if (i == 0)
+			t->reason = xstrdup("checker: partial score");
+		t->input = "";
+	}
+	result_aggregate(&r);
+	r.scored = 1;
+	r.score = 57.5;
+	r.max_score = 100;
+	r.ngroups = 1;
+	r.groups = xcalloc(1, sizeof *r.groups);
+	r.groups[0].name = xstrdup("g1");
+	r.groups[0].points = 100;
+	r.groups[0].score = 57.5;
+	r.groups[0].status = RESULT_WA;
+	json = result_to_json(&r, 65536, RESULT_MIN_RECORD * 4, &len);
+	assert_true(len <= RESULT_MIN_RECORD * 4);
+	doc = parse_record(json, len);
+	s = get_str(doc, 0, "reason", &sl);
+	assert_string_equal(s, "test 1: checker: partial score");
+	free(s);
+	v = json_object_get(doc, 0, "truncated");
+	assert_true(v >= 0 && json_type(doc, v) == JSON_BOOL);
+	groups = json_object_get(doc, 0, "groups");
+	assert_true(groups >= 0 && json_size(doc, groups) == 1);
+	g0 = json_first(doc, groups);
+	s = get_str(doc, g0, "name", &sl);
+	assert_string_equal(s, "g1");
+	free(s);
+	assert_true(json_object_get(doc, 0, "score") >= 0);
+	assert_true(json_object_get(doc, 0, "max_score") >= 0);
+	tests = json_object_get(doc, 0, "tests");
+	assert_int_equal(json_size(doc, tests), 200);
+	t0 = json_first(doc, tests);
+	s = get_str(doc, t0, "checker_status", &sl);
+	assert_string_equal(s, "PARTIAL");
+	free(s);
+	s = get_str(doc, t0, "checker_message", &sl);
+	/* Cut to share the record with 199 others: shorter, and said so. */
+	assert_true(sl < 4096);
+	free(s);
+	assert_true(json_object_get(doc, t0, "truncated") >= 0);
+	json_free(doc);
+	free(json);
+	/* A result without scores has none of those keys. */
+	r.scored = 0;
+	for (i = 0; i < r.ntests; i++) {
+		r.tests[i].scored = 0;
+		r.tests[i].checker_status = NULL;
+	}
+	json = result_to_json(&r, 65536, 1000000, &len);
+	doc = parse_record(json, len);
+	assert_true(json_object_get(doc, 0, "score") < 0);
+	assert_true(json_object_get(doc, 0, "groups") < 0);
+	t0 = json_first(doc, json_object_get(doc, 0, "tests"));
+	assert_true(json_object_get(doc, t0, "score") < 0);
+	assert_true(json_object_get(doc, t0, "checker_message") < 0);
+	json_free(doc);
+	free(json);
+	result_free(&r);
+}
+
 int
 main(void)
 {
 	size_t i;
 
 	add("status names", test_status_names, NULL);
+	add("scored record", test_scored, NULL);
 	for (i = 0; i < sizeof agg_cases / sizeof agg_cases[0]; i++)
 		add(agg_cases[i].name, test_aggregate, &agg_cases[i]);
 	add("aggregate without tests", test_aggregate_no_tests, NULL);

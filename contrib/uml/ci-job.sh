@@ -69,7 +69,7 @@ check() {
 	jq -r --arg n "$name" '"# \($n): \(.status) cpu_time_ms=\(.cpu_time_ms)
 		memory_bytes=\(.memory_bytes) (\(.memory_bytes / 1048576 * 10 | floor / 10) MiB)
 		tests=\([.tests[] | "\(.status)/\(.cpu_time_ms)ms/\(.memory_bytes / 1048576 * 10 | floor / 10)MiB/\(.duration_ms)ms"] | join(","))
-		error=\(.error[0:120])"' "$R/$name.out" 2>/dev/null | tr -s '\n\t' '  ' || true
+		error=\(.error[0:120]) reason=\(.reason[0:120])"' "$R/$name.out" 2>/dev/null | tr -s '\n\t' '  ' || true
 	echo
 }
 
@@ -100,12 +100,12 @@ for lang in c python; do
 	check "$lang-wa" '.status == "WA" and [.tests[].status] == ["WA", "-"]'
 	check "$lang-tl" '.status == "TL" and [.tests[].status] == ["TL", "-"] and
 		(.tests[0].cpu_time_ms >= 1000 or .tests[0].duration_ms >= 3000) and
-		(.tests[0].error | test("time limit"))'
+		(.tests[0].reason | test("time limit"))'
 	check "$lang-ml" '.status == "ML" and [.tests[].status] == ["ML", "-"] and
-		(.tests[0].error | test("memory"))'
+		(.tests[0].reason | test("memory"))'
 	check "$lang-re" '.status == "RE" and [.tests[].status] == ["RE", "-"] and
 		.tests[0].exit_code != 0'
-	check "$lang-bf" '.status == "BF" and .tests == [] and .error != ""'
+	check "$lang-bf" '.status == "BF" and .tests == [] and .reason != "" and .error == ""'
 done
 
 # --- measurements, one submission at a time (no competing load) ---------
@@ -122,8 +122,8 @@ check cpu400 '.status == "OK" and .stdout == "done\n" and
 	.cpu_time_ms >= 340 and .cpu_time_ms <= 460'
 check mem100 '.status == "OK" and .stdout == "1\n" and
 	.memory_bytes >= 100 * 1048576 and .memory_bytes <= 130 * 1048576'
-check oom '.status == "ML" and (.error | test("memory limit")) and .stdout == ""'
-jq -r '"# oom: stopped by \(if .error | test("OOM killer") then "the kernel (memory.events oom_kill)"
+check oom '.status == "ML" and (.reason | test("memory limit")) and .stdout == ""'
+jq -r '"# oom: stopped by \(if .reason | test("OOM killer") then "the kernel (memory.events oom_kill)"
 	else "scrc-box sampling memory.current" end)"' "$R/oom.out" 2>/dev/null || true
 # The kernel's side of an OOM on v2, without scrc: memory.events of the
 # container counts the kill and the engine reports OOMKilled.

@@ -1,6 +1,6 @@
 /*
- * test_judge.c - verdict classification and effective limits: one row per
- * case, including the ones where several limits fire at once.
+ * test_verdict.c - verdict classification (one row per case, including
+ * the ones where several limits fire at once) and testlib exit codes.
  */
 #include "config.h"
 
@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "conf.h"
-#include "judge.h"
+#include "verdict.h"
 
 #define MiB (1024LL * 1024)
 
@@ -69,7 +69,7 @@ test_classify(void **state)
 	for (i = 0; i < sizeof classify_cases / sizeof classify_cases[0]; i++) {
 		const struct classify_case *c = &classify_cases[i];
 		struct docker_exec_result run;
-		struct judge_outcome o;
+		struct verdict_limits o;
 		enum result_status got;
 		char why[256];
 
@@ -90,7 +90,7 @@ test_classify(void **state)
 		o.memory_allowed = 64 * MiB;
 		o.time_ms = 1000;
 		o.oom_patterns = java_oom;
-		got = judge_classify(&run, &o, c->accepted, why, sizeof why);
+		got = verdict_classify(&run, &o, c->accepted, why, sizeof why);
 		buf_free(&run.err);
 		if (got != c->want)
 			fail_msg("%s: got %s, want %s", c->name, result_status_name(got),
@@ -100,69 +100,51 @@ test_classify(void **state)
 	}
 }
 
-struct limits_case {
-	int64_t	req_time, req_mem, req_wall;
-	int64_t	want_time, want_mem, want_wall;
+struct testlib_case {
+	int		 code;
+	const char	*msg;
+	enum result_status want;
+	double		 score;
+	const char	*checker_status;
 };
 
-static const struct limits_case limits_cases[] = {
-	/* defaults: 2 s, 256 MiB; wall = 2 * time + 1000 */
-	{ 0, 0, 0, 2000, 256 * MiB, 5000 },
-	{ 1000, 64 * MiB, 0, 1000, 64 * MiB, 3000 },
-	{ 1000, 64 * MiB, 1500, 1000, 64 * MiB, 1500 },
-	/* ceilings: 20 s CPU, 60 s wall, 2 GiB */
-	{ 1000000000000LL, 0, 0, 20000, 256 * MiB, 41000 },
-	{ 30000, 0, 0, 20000, 256 * MiB, 41000 },
-	{ 0, 1LL << 40, 0, 2000, 2048 * MiB, 5000 },
-	{ 0, 0, 1000000000LL, 2000, 256 * MiB, 60000 },
-	/* a memory limit too small for any runtime is raised to the floor */
-	{ 0, 1, 0, 2000, 4 * MiB, 5000 },
+static const struct testlib_case testlib_cases[] = {
+	{ 0, "ok 3 numbers", RESULT_OK, 1, "OK" },
+	{ 1, "wrong answer expected 5, found 6", RESULT_WA, 0, "WA" },
+	{ 2, "wrong output format", RESULT_WA, 0, "PE" },
+	{ 3, "FAIL answer file is broken", RESULT_IE, 0, "FAIL" },
+	{ 4, "", RESULT_IE, 0, "FAIL" },
+	{ 42, "", RESULT_IE, 0, "FAIL" },
+	{ 7, "points 0.25 a quarter", RESULT_WA, 0.25, "PARTIAL" },
+	{ 7, "partially correct: points=0.5", RESULT_WA, 0.5, "PARTIAL" },
+	{ 7, "points 1", RESULT_OK, 1, "OK" },
+	{ 7, "points 7.5", RESULT_OK, 1, "OK" },		/* clamped */
+	{ 7, "points -2", RESULT_WA, 0, "PARTIAL" },	/* clamped */
+	{ 7, "points nan", RESULT_IE, 0, "FAIL" },
+	{ 7, "no number here", RESULT_IE, 0, "FAIL" },
+	{ 7, "points", RESULT_IE, 0, "FAIL" },
 };
 
 static void
-test_limits(void **state)
+test_testlib(void **state)
 {
+	struct verdict_testlib v;
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof limits_cases / sizeof limits_cases[0]; i++) {
-		const struct limits_case *c = &limits_cases[i];
-		struct request req;
-		struct judge_limits lim;
+	for (i = 0; i < sizeof testlib_cases / sizeof testlib_cases[0]; i++) {
+		const struct testlib_case *c = &testlib_cases[i];
 
-		memset(&req, 0, sizeof req);
-		req.time_limit_ms = c->req_time;
-		req.memory_limit_bytes = c->req_mem;
-		req.wall_time_limit_ms = c->req_wall;
-		judge_limits(&req, &lim);
-		if (lim.time_ms != c->want_time || lim.memory_bytes != c->want_mem ||
-		    lim.wall_ms != c->want_wall)
-			fail_msg("case %zu: got %lld/%lld/%lld", i, (long long)lim.time_ms,
-			    (long long)lim.memory_bytes, (long long)lim.wall_ms);
+		verdict_testlib(c->code, c->msg, strlen(c->msg), &v);
+		if (v.status != c->want || v.score != c->score ||
+		    strcmp(v.checker_status, c->checker_status) != 0)
+			fail_msg("exit %d \"%s\": got %s %g %s, want %s %g %s", c->code, c->msg,
+			    result_status_name(v.status), v.score, v.checker_status,
+			    result_status_name(c->want), c->score, c->checker_status);
 	}
-}
-
-/* Ceilings configured as large as the settings allow: the wall limit saturates. */
-static void
-test_limits_saturate(void **state)
-{
-	int64_t max_time = conf.max_time_ms, max_wall = conf.max_wall_ms;
-	struct request req;
-	struct judge_limits lim;
-
-	(void)state;
-	conf.max_time_ms = INT64_MAX;
-	conf.max_wall_ms = INT64_MAX;
-	memset(&req, 0, sizeof req);
-	req.time_limit_ms = 4611686018427387904LL;	/* 2^62: 2t + 1000 overflows */
-	judge_limits(&req, &lim);
-	assert_int_equal(lim.time_ms, 4611686018427387904LL);
-	assert_int_equal(lim.wall_ms, INT64_MAX);
-	req.time_limit_ms = INT64_MAX;
-	judge_limits(&req, &lim);
-	assert_int_equal(lim.wall_ms, INT64_MAX);
-	conf.max_time_ms = max_time;
-	conf.max_wall_ms = max_wall;
+	/* The message need not be NUL-terminated: only its bytes count. */
+	verdict_testlib(7, "points 0.5xx", 10, &v);
+	assert_true(v.score == 0.5);
 }
 
 static int
@@ -178,8 +160,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_classify),
-		cmocka_unit_test(test_limits),
-		cmocka_unit_test(test_limits_saturate),
+		cmocka_unit_test(test_testlib),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -384,6 +384,12 @@ for p in sys.argv[1:]:
 		.wall_time_limit_ms > 0'
 }
 
+@test "java: a public class of any name (with a helper class before it) is built and run" {
+	make_sub "$T/sol.json" java "$PROG/java/Solution.java" sol "{tests: $MATRIX_TESTS}"
+	judge "$T/sol.json"
+	expect "$T/sol.json" '.status == "OK" and [.tests[].stdout] == ["5\n", "30\n"]'
+}
+
 @test "scrc run --lang c SOURCE --test IN:OUT prints a table" {
 	printf '2 3\n' > "$T/in1"
 	printf '5\n' > "$T/out1"

@@ -112,7 +112,7 @@ phase_start "integration tests (bats)"
 timeout --kill-after=30 2400 make check-integration BATS_FLAGS="${BATS_FLAGS:-}"
 phase_end
 
-phase_start "podman as the CLI (judge, hostile, integrity suites)"
+phase_start "podman as the CLI (judge, hostile, integrity, problems suites)"
 # Images copied from the Docker engine when it has them (build-images.sh).
 SCRC_DOCKER=podman make images
 timeout --kill-after=30 2400 make check-integration-podman BATS_FLAGS="${BATS_FLAGS:-}"
@@ -136,6 +136,10 @@ phase_end
 phase_start "benchmark (quick, figures only)"
 "$PYTHON" -m simulator.bench --quick --scrc "$top/scrc" --brokers "$KAFKA_BROKERS" \
 	--out "$top/bench-out"
+# One interactive round trip, program and interactor in two boxes, beside
+# the same two programs on host pipes.
+SCRC_BOX="$top/scrc-box" SCRC_LANG_DIR="$top/lang" "$PYTHON" contrib/bench/interact-bench.py \
+	--scrc "$top/scrc" --rounds 10000 --repeat 1
 phase_end
 
 if [ "${SCRC_SKIP_DISTCHECK:-0}" != 1 ]; then

@@ -44,15 +44,18 @@ build_env(char **profile_env)
 }
 
 int
-build_run_command(const struct lang_profile *lp, const struct plan_limits *lim, char **prog,
-    char ***argv, char ***env, char *err, size_t err_size)
+build_run_command(const struct lang_profile *lp, const struct plan_limits *lim,
+    const char *main, char **prog, char ***argv, char ***env, char *err, size_t err_size)
 {
 	struct lang_vars vars;
+	char *src = lang_source_name(lp, main);
+	int rc;
 
 	*prog = xasprintf("%s/prog", lp->workdir);
 	memset(&vars, 0, sizeof vars);
 	vars.prog = *prog;
-	vars.src = lp->source;
+	vars.src = src;
+	vars.main = main;
 	vars.memory_bytes = lim->memory_bytes;
 	vars.time_limit_ms = lim->time_ms;
 	vars.workdir = lp->workdir;
@@ -61,7 +64,9 @@ build_run_command(const struct lang_profile *lp, const struct plan_limits *lim, 
 	    err_size);
 	if (*argv != NULL)
 		*env = build_expand(build_env(lp->run_env), &vars, "run.env", err, err_size);
-	return *argv != NULL && *env != NULL ? 0 : -1;
+	rc = *argv != NULL && *env != NULL ? 0 : -1;
+	free(src);
+	return rc;
 }
 
 void
@@ -104,8 +109,11 @@ build_add_files(struct docker_files *files, const struct request_file *extra, si
 void
 build_source_only(const struct build_input *in, struct docker_files *files)
 {
+	char *name = lang_source_name(in->lp, in->main);
+
 	memset(files, 0, sizeof *files);
-	build_push(files, in->lp->source, in->source, in->source_len);
+	build_push(files, name, in->source, in->source_len);
+	free(name);
 	build_add_files(files, in->files, in->nfiles);
 }
 
@@ -117,7 +125,10 @@ build_send(struct docker_box *box, const struct build_input *in, char *err, size
 	size_t i;
 	int r;
 
-	path = xasprintf("build/%s", in->lp->source);
+	char *name = lang_source_name(in->lp, in->main);
+
+	path = xasprintf("build/%s", name);
+	free(name);
 	r = docker_box_put(box, path, in->source, in->source_len, 0644, why, sizeof why);
 	free(path);
 	for (i = 0; r == 0 && i < in->nfiles; i++) {
@@ -166,7 +177,7 @@ build_program(const struct build_input *in, struct docker_box *shared,
 	struct docker_exec ex;
 	struct docker_exec_result run;
 	struct lang_vars vars;
-	char **argv = NULL, **env = NULL, *prog;
+	char **argv = NULL, **env = NULL, *prog, *src;
 	char why[512];
 	int64_t t0;
 	int rc = -1;
@@ -176,9 +187,11 @@ build_program(const struct build_input *in, struct docker_box *shared,
 	buf_init(&bo->err);
 	memset(files, 0, sizeof *files);
 	prog = xasprintf("%s/build", lp->workdir);
+	src = lang_source_name(lp, in->main);
 	memset(&vars, 0, sizeof vars);
 	vars.prog = prog;
-	vars.src = lp->source;
+	vars.src = src;
+	vars.main = in->main;
 	vars.memory_bytes = in->lim->memory_bytes;
 	vars.time_limit_ms = in->lim->time_ms;
 	vars.workdir = lp->workdir;
@@ -252,6 +265,7 @@ out:
 	if (box != shared)
 		docker_box_close(box);
 	free(prog);
+	free(src);
 	lang_strv_free(argv);
 	lang_strv_free(env);
 	return rc;

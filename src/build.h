@@ -21,6 +21,7 @@ struct build_input {
 	const char			*role;		/* names the box: "build", "checker-build" */
 	const char			*source;
 	size_t				 source_len;
+	const char			*main;		/* {main}: lang_main() of the source */
 	const struct request_file	*files;		/* placed beside the source */
 	size_t				 nfiles;
 	const struct plan_limits	*lim;		/* for {memory_mb} & co in the argv */
@@ -74,10 +75,12 @@ const char *const *build_env(char **profile_env);
 
 /*
  * The run command of a profile under lim: its run argv and environment
- * expanded, with {prog} the program directory (its path into *prog).
+ * expanded, with {prog} the program directory (its path into *prog) and
+ * {main} main.
  * 0, or -1 with err (a broken profile); free all three either way.
  */
 int	build_run_command(const struct lang_profile *lp, const struct plan_limits *lim,
-	    char **prog, char ***argv, char ***env, char *err, size_t err_size);
+	    const char *main, char **prog, char ***argv, char ***env, char *err,
+	    size_t err_size);
 
 #endif

@@ -46,6 +46,7 @@ struct judge {
 	char				**argv;
 	char				**env;
 	char				*prog;
+	char				 main[72];	/* {main} of the source (lang_main) */
 	int				 dirty;		/* the last run left the box unclean */
 	int				 code_ran;	/* failures are no longer retried */
 	char				 err[512];
@@ -125,6 +126,7 @@ static int
 judge_prepare(struct judge *j)
 {
 	const struct request *req = j->req;
+	char *src;
 	size_t i;
 
 	j->lp = lang_find(j->langs, req->language);
@@ -146,14 +148,18 @@ judge_prepare(struct judge *j)
 		    (long long)conf.max_tests);
 		return 1;
 	}
+	lang_main(j->lp, req->source, j->main, sizeof j->main);
+	src = lang_source_name(j->lp, j->main);
 	for (i = 0; i < req->nfiles; i++) {
-		if (strcmp(req->files[i].name, j->lp->source) == 0) {
+		if (strcmp(req->files[i].name, src) == 0) {
 			result_set_error(j->res, "files: \"%s\" is the name of the source itself",
-			    j->lp->source);
+			    src);
+			free(src);
 			return 1;
 		}
 	}
-	if (build_run_command(j->lp, &j->lim, &j->prog, &j->argv, &j->env, j->err,
+	free(src);
+	if (build_run_command(j->lp, &j->lim, j->main, &j->prog, &j->argv, &j->env, j->err,
 	    sizeof j->err) != 0) {
 		result_set_error(j->res, "%s", j->err);
 		return 1;
@@ -253,6 +259,7 @@ judge_build(struct judge *j)
 	in.role = "build";
 	in.source = j->req->source;
 	in.source_len = j->req->source_len;
+	in.main = j->main;
 	in.files = j->req->files;
 	in.nfiles = j->req->nfiles;
 	in.lim = &j->lim;

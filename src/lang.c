@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +65,8 @@ enum lang_key {
 	KEY_VERSION,
 	KEY_TIME_FACTOR,
 	KEY_MEMORY_FACTOR,
+	KEY_MAIN_PATTERN,
+	KEY_MAIN_DEFAULT,
 	KEY_COUNT_
 };
 
@@ -94,11 +97,14 @@ static const struct {
 	[KEY_VERSION] =		{ "version", KIND_ARGV, 0 },
 	[KEY_TIME_FACTOR] =	{ "time_factor", KIND_FACTOR, 0 },
 	[KEY_MEMORY_FACTOR] =	{ "memory_factor", KIND_FACTOR, 0 },
+	[KEY_MAIN_PATTERN] =	{ "main_pattern", KIND_TEXT, 1 },
+	[KEY_MAIN_DEFAULT] =	{ "main_default", KIND_TEXT, 0 },
 };
 
 /* Placeholder names, in the order of struct lang_vars' documentation. */
 static const char *const lang_placeholders[] = {
 	"prog", "src", "memory_bytes", "memory_kb", "memory_mb", "time_limit_ms", "workdir",
+	"main",
 };
 
 #define LANG_NAME_MAX	64
@@ -133,6 +139,7 @@ static void	set_msg(struct lang_parser *ps, const char *fmt, ...) UTIL_PRINTF(2,
 static int	valid_name(const char *s);
 static int	valid_image(const char *s);
 static int	valid_file(const char *s);
+static int	lang_identifier(const char *s, size_t n);
 static int	valid_relpath(const char *s);
 static int	valid_abspath(const char *s);
 static int	valid_package(const char *s);
@@ -237,6 +244,51 @@ valid_image(const char *s)
 }
 
 /* A plain file name, safe to use as one argv word and one path component. */
+/* [A-Za-z_$][A-Za-z0-9_$]*, 1 to 64 bytes: a class or module name. */
+static int
+lang_identifier(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > 64 || isdigit((unsigned char)s[0]))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '$')
+			return 0;
+	return 1;
+}
+
+void
+lang_main(const struct lang_profile *p, const char *src, char *out, size_t out_size)
+{
+	const regex_t *res = p->main_res;
+	regmatch_t m[10];
+	size_t k, g;
+
+	for (k = 0; src != NULL && k < p->nmain_res; k++) {
+		if (regexec(&res[k], src, 10, m, 0) != 0)
+			continue;
+		g = res[k].re_nsub < 9 ? res[k].re_nsub : 9;
+		if (m[g].rm_so >= 0 && lang_identifier(src + m[g].rm_so,
+		    (size_t)(m[g].rm_eo - m[g].rm_so))) {
+			snprintf(out, out_size, "%.*s", (int)(m[g].rm_eo - m[g].rm_so),
+			    src + m[g].rm_so);
+			return;
+		}
+	}
+	snprintf(out, out_size, "%s", p->main_default != NULL ? p->main_default : "Main");
+}
+
+char *
+lang_source_name(const struct lang_profile *p, const char *main)
+{
+	const char *at = strstr(p->source, "{main}");
+
+	if (at == NULL)
+		return xstrdup(p->source);
+	return xasprintf("%.*s%s%s", (int)(at - p->source), p->source, main, at + 6);
+}
+
 static int
 valid_file(const char *s)
 {
@@ -433,9 +485,10 @@ expand_word(const char *w, const struct lang_vars *vars, struct buf *out, char *
 				num = 1;
 			break;
 		case 5: num = vars->time_limit_ms; break;
-		default: str = vars->workdir; break;
+		case 6: str = vars->workdir; break;
+		default: str = vars->main; break;
 		}
-		if (i == 0 || i == 1 || i == 6) {
+		if (i == 0 || i == 1 || i >= 6) {
 			if (str == NULL) {
 				snprintf(msg, msg_size, "placeholder {%s} has no value",
 				    lang_placeholders[i]);
@@ -584,12 +637,51 @@ parse_value(struct lang_parser *ps, enum lang_key key, const char *val)
 	case KEY_DESCRIPTION:
 		p->description = xstrdup(val);
 		return 0;
-	case KEY_SOURCE:
-		if (!valid_file(val)) {
+	case KEY_SOURCE: {
+		/* {main} stands for an identifier: check the name with one in its place. */
+		char *probe = lang_source_name(&(struct lang_profile){ .source = (char *)val },
+		    "Main");
+
+		if (!valid_file(probe)) {
+			free(probe);
 			set_msg(ps, "bad source file name \"%s\" (want a plain file name)", val);
 			return -1;
 		}
+		free(probe);
 		p->source = xstrdup(val);
+		return 0;
+	}
+	case KEY_MAIN_PATTERN: {
+		struct strv grow;
+		regex_t re;
+		int e;
+
+		if ((e = regcomp(&re, val, REG_EXTENDED | REG_NEWLINE)) != 0) {
+			char why[128];
+
+			regerror(e, &re, why, sizeof why);
+			set_msg(ps, "bad main_pattern \"%s\": %s", val, why);
+			return -1;
+		}
+		if (re.re_nsub == 0) {
+			regfree(&re);
+			set_msg(ps, "main_pattern \"%s\" has no (group) to take the name from", val);
+			return -1;
+		}
+		regfree(&re);
+		grow.v = p->main_patterns;
+		grow.n = lang_strv_len((const char *const *)p->main_patterns);
+		grow.cap = grow.n + 1;
+		strv_push(&grow, xstrdup(val));
+		p->main_patterns = grow.v;
+		return 0;
+	}
+	case KEY_MAIN_DEFAULT:
+		if (!lang_identifier(val, strlen(val))) {
+			set_msg(ps, "bad main_default \"%s\" (want an identifier)", val);
+			return -1;
+		}
+		p->main_default = xstrdup(val);
 		return 0;
 	case KEY_BUILD_IMAGE:
 	case KEY_RUN_IMAGE:
@@ -874,6 +966,18 @@ finish_profile(struct lang_parser *ps)
 		p->time_factor_milli = 1000;
 	if (p->memory_factor_milli == 0)
 		p->memory_factor_milli = 1000;
+	if (p->main_default == NULL)
+		p->main_default = xstrdup("Main");
+	if (p->main_patterns != NULL) {
+		size_t k, n = lang_strv_len((const char *const *)p->main_patterns);
+		regex_t *res = xcalloc(n, sizeof *res);
+
+		/* Each compiled once when parsed: they cannot fail now. */
+		for (k = 0; k < n; k++)
+			if (regcomp(&res[k], p->main_patterns[k], REG_EXTENDED | REG_NEWLINE) == 0)
+				p->nmain_res = k + 1;
+		p->main_res = res;
+	}
 	if (ps->seen[KEY_BUILD_MEMORY] == 0)
 		p->build_memory_bytes = LANG_DEFAULT_BUILD_MEMORY;
 	p->build_env = env_with_defaults(p->build_env);
@@ -951,6 +1055,16 @@ lang_profile_free(struct lang_profile *p)
 	lang_strv_free(p->run_packages);
 	free(p->workdir);
 	lang_strv_free(p->oom_patterns);
+	lang_strv_free(p->main_patterns);
+	if (p->main_res != NULL) {
+		regex_t *res = p->main_res;
+		size_t i;
+
+		for (i = 0; i < p->nmain_res; i++)
+			regfree(&res[i]);
+		free(res);
+	}
+	free(p->main_default);
 	lang_strv_free(p->version_argv);
 	free(p->path);
 	free(p);

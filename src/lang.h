@@ -28,7 +28,7 @@ struct lang_profile {
 	char	 *name;			/* [a-z0-9_+-]+ */
 	char	**aliases;		/* same charset, may be empty */
 	char	 *description;		/* "" when absent */
-	char	 *source;		/* plain file name, e.g. "main.c" */
+	char	 *source;		/* plain file name, e.g. "main.c"; may hold {main} */
 
 	char	 *build_image;		/* NULL when no build and none given */
 	char	**build_argv;		/* NULL = no build step */
@@ -48,6 +48,10 @@ struct lang_profile {
 	int64_t	  pids_limit;		/* 0 = the server default */
 	char	**oom_patterns;		/* stderr substrings meaning out of memory */
 	char	**version_argv;		/* NULL when absent */
+	char	**main_patterns;	/* regexes finding {main} in a source, in order */
+	void	 *main_res;		/* their compiled forms (regex_t[]) */
+	size_t	  nmain_res;
+	char	 *main_default;		/* {main} when none matches ("Main") */
 	int64_t	  time_factor_milli;	/* the submission's time limit x this / 1000 */
 	int64_t	  memory_factor_milli;	/* its memory limit likewise (1000 = as asked) */
 
@@ -113,6 +117,7 @@ const struct lang_profile *lang_find(const struct lang_set *s, const char *name)
  *   {memory_mb}     memory_bytes / 1048576, at least 1 when memory_bytes > 0
  *   {time_limit_ms} time_limit_ms: the submission's CPU time limit
  *   {workdir}       workdir: normally profile->workdir
+ *   {main}          main: the name lang_main() found in the source
  * "{{" stands for a literal "{"; a "}" alone is literal.
  */
 struct lang_vars {
@@ -121,6 +126,7 @@ struct lang_vars {
 	int64_t		 memory_bytes;
 	int64_t		 time_limit_ms;
 	const char	*workdir;
+	const char	*main;
 };
 
 /*
@@ -131,6 +137,17 @@ struct lang_vars {
  */
 char	**lang_expand(const char *const *tmpl, const struct lang_vars *vars,
 	    char *errstr, size_t errstr_size);
+
+/*
+ * The name a source calls its entry point by (Java's public class): the
+ * last group of the first of the profile's main_pattern regexes that
+ * matches src (up to its first NUL byte), when it is an identifier of at
+ * most 64 bytes ([A-Za-z_$][A-Za-z0-9_$]*); else main_default. Into out.
+ */
+void	lang_main(const struct lang_profile *p, const char *src, char *out, size_t out_size);
+
+/* The profile's source file name with {main} replaced by main (malloc'ed). */
+char	*lang_source_name(const struct lang_profile *p, const char *main);
 
 /* Frees a NULL-terminated string vector; NULL is a no-op. */
 void	lang_strv_free(char **v);

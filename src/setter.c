@@ -26,6 +26,7 @@ struct setter {
 	char				*role;
 	struct docker_box		*box;
 	struct docker_files		 files;
+	char				 main[72];	/* {main} of its source */
 	char				**argv;		/* the run argv, expanded */
 	char				**env;
 	char				*prog;
@@ -71,6 +72,7 @@ setter_artifacts(struct setter *s, const struct request_program *spec,
 	in.role = s->role;
 	in.source = spec->source;
 	in.source_len = spec->source_len;
+	in.main = s->main;
 	in.files = spec->files;
 	in.nfiles = spec->nfiles;
 	in.lim = &s->lim;
@@ -140,7 +142,8 @@ setter_open(const struct lang_set *langs, const struct request_program *spec,
 		goto fail;
 	}
 	plan_setter_limits(spec, &s->lim);
-	if (build_run_command(s->lp, &s->lim, &s->prog, &s->argv, &s->env, err,
+	lang_main(s->lp, spec->source, s->main, sizeof s->main);
+	if (build_run_command(s->lp, &s->lim, s->main, &s->prog, &s->argv, &s->env, err,
 	    err_size) != 0)
 		goto fail;
 	for (i = 0; i < 3; i++)

@@ -142,6 +142,7 @@ test_real_profiles(void **state)
 			assert_non_null(p->build_packages[0]);
 
 		vars.src = p->source;
+		vars.main = p->main_default;
 		v = lang_expand((const char *const *)p->run_argv, &vars, err, sizeof err);
 		if (v == NULL)
 			fail_msg("%s: run.argv: %s", p->path, err);
@@ -728,11 +729,59 @@ test_null_safety(void **state)
 	assert_int_equal(lang_strv_len(NULL), 0);
 }
 
+/* Java's profile finds the public class, whatever its name; Main otherwise. */
+static void
+test_main_name(void **state)
+{
+	static const struct {
+		const char	*src;
+		const char	*want;
+	} cases[] = {
+		{ "public class Solution { public static void main(String[] a) {} }", "Solution" },
+		{ "import java.util.*;\n\npublic final class self_test {}", "self_test" },
+		{ "class Helper {}\n  public   abstract\tclass $X1 {}", "$X1" },
+		{ "class Main { public static void main(String[] a) {} }", "Main" },
+		{ "public class 1bad {}", "Main" },
+		/* A comment mentioning a public class does not count. */
+		{ "// whose public class is Foo\n/*\n * public class Bar\n */\npublic class Baz {}",
+		    "Baz" },
+		{ "", "Main" },
+	};
+	char err[512], path[4096], main[72], *name, *text;
+	struct lang_profile *p;
+	size_t i, len;
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/java.lang", lang_dir());
+	text = slurp(path, &len);
+	p = lang_parse(text, len, path, err, sizeof err);
+	if (p == NULL)
+		fail_msg("%s", err);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		lang_main(p, cases[i].src, main, sizeof main);
+		if (strcmp(main, cases[i].want) != 0)
+			fail_msg("[%s]: got %s, want %s", cases[i].src, main, cases[i].want);
+	}
+	name = lang_source_name(p, "Solution");
+	assert_string_equal(name, "Solution.java");
+	free(name);
+	lang_profile_free(p);
+	free(text);
+	/* A pattern without a group, or that does not compile, is refused. */
+	assert_null(parse_str("name = x\nsource = a\nrun.image = i\nrun.argv = a\n"
+	    "main_pattern = class\n", err, sizeof err));
+	assert_non_null(strstr(err, "no (group)"));
+	assert_null(parse_str("name = x\nsource = a\nrun.image = i\nrun.argv = a\n"
+	    "main_pattern = (\n", err, sizeof err));
+	assert_non_null(strstr(err, "bad main_pattern"));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_real_profiles),
+		cmocka_unit_test(test_main_name),
 		cmocka_unit_test(test_broken_fixtures),
 		cmocka_unit_test(test_broken_fixtures_all_listed),
 		cmocka_unit_test(test_full_profile),

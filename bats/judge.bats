@@ -390,6 +390,26 @@ for p in sys.argv[1:]:
 	expect "$T/sol.json" '.status == "OK" and [.tests[].stdout] == ["5\n", "30\n"]'
 }
 
+@test "scrc --self-test judges every profile's echo program; --list-languages shows versions and images" {
+	run "$SCRC" --self-test
+	echo "$output"
+	[ "$status" -eq 0 ]
+	local n
+	n=$(lang_names | wc -l)
+	[[ "$output" == *"$n of $n languages OK"* ]]
+	run "$SCRC" --self-test c no-such-language
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" =~ (^|$'\n')c\ +OK ]]
+	[[ "$output" == *"no-such-language"*"no such language profile"* ]]
+	run "$SCRC" --list-languages
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ (^|$'\n')java\ +java17\ +openjdk\ version ]]
+	[[ "$output" =~ (^|$'\n')python\ +[a-z0-9,]+\ +Python\ 3 ]]
+	[ "$(grep -c 'MB)' <<< "$output")" -eq "$n" ]
+}
+
 @test "scrc run --lang c SOURCE --test IN:OUT prints a table" {
 	printf '2 3\n' > "$T/in1"
 	printf '5\n' > "$T/out1"

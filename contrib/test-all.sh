@@ -3,7 +3,8 @@
 # On a fresh Debian/Ubuntu machine, as root, it installs what is missing,
 # starts a Docker engine and a real Kafka broker when none answers, builds
 # scrc with warnings as errors, runs the unit tests, builds the language
-# images, runs the integration suite against the real engine and broker,
+# images, judges every profile's self-test program, runs the integration
+# suite against the real engine and broker,
 # the suites that judge through `scrc run` again with podman as the CLI,
 # the cgroup v2 cases inside a user-mode-Linux guest (contrib/uml/),
 # the simulator's whole language x outcome matrix through a real worker,
@@ -91,6 +92,12 @@ phase_end
 
 phase_start "language images"
 make images
+phase_end
+
+phase_start "self-test (every language profile)"
+# What an operator runs after an install: every profile judges its echo program.
+SCRC_BOX="$top/scrc-box" SCRC_LANG_DIR="$top/lang" ./scrc --self-test
+SCRC_BOX="$top/scrc-box" SCRC_LANG_DIR="$top/lang" ./scrc --list-languages
 phase_end
 
 phase_start "cgroup v2 guest (user-mode Linux)"

@@ -67,6 +67,7 @@ enum lang_key {
 	KEY_MEMORY_FACTOR,
 	KEY_MAIN_PATTERN,
 	KEY_MAIN_DEFAULT,
+	KEY_SELF_TEST,
 	KEY_COUNT_
 };
 
@@ -99,6 +100,7 @@ static const struct {
 	[KEY_MEMORY_FACTOR] =	{ "memory_factor", KIND_FACTOR, 0 },
 	[KEY_MAIN_PATTERN] =	{ "main_pattern", KIND_TEXT, 1 },
 	[KEY_MAIN_DEFAULT] =	{ "main_default", KIND_TEXT, 0 },
+	[KEY_SELF_TEST] =	{ "self_test", KIND_TEXT, 0 },
 };
 
 /* Placeholder names, in the order of struct lang_vars' documentation. */
@@ -676,6 +678,35 @@ parse_value(struct lang_parser *ps, enum lang_key key, const char *val)
 		p->main_patterns = grow.v;
 		return 0;
 	}
+	case KEY_SELF_TEST: {
+		/* One line holds a whole program: \n, \t and \\ stand for themselves. */
+		struct buf prog;
+		const char *c;
+
+		buf_init(&prog);
+		for (c = val; *c != '\0'; c++) {
+			if (*c != '\\') {
+				buf_putc(&prog, *c);
+				continue;
+			}
+			c++;
+			if (*c == 'n')
+				buf_putc(&prog, '\n');
+			else if (*c == 't')
+				buf_putc(&prog, '\t');
+			else if (*c == '\\')
+				buf_putc(&prog, '\\');
+			else {
+				buf_free(&prog);
+				set_msg(ps, "self_test: unknown escape \\%c (\\n, \\t, \\\\)",
+				    *c != '\0' ? *c : ' ');
+				return -1;
+			}
+		}
+		buf_putc(&prog, '\n');
+		p->self_test = buf_steal(&prog, NULL);
+		return 0;
+	}
 	case KEY_MAIN_DEFAULT:
 		if (!lang_identifier(val, strlen(val))) {
 			set_msg(ps, "bad main_default \"%s\" (want an identifier)", val);
@@ -1065,6 +1096,7 @@ lang_profile_free(struct lang_profile *p)
 		free(res);
 	}
 	free(p->main_default);
+	free(p->self_test);
 	lang_strv_free(p->version_argv);
 	free(p->path);
 	free(p);

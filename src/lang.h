@@ -52,6 +52,7 @@ struct lang_profile {
 	void	 *main_res;		/* their compiled forms (regex_t[]) */
 	size_t	  nmain_res;
 	char	 *main_default;		/* {main} when none matches ("Main") */
+	char	 *self_test;		/* a program echoing its stdin, or NULL */
 	int64_t	  time_factor_milli;	/* the submission's time limit x this / 1000 */
 	int64_t	  memory_factor_milli;	/* its memory limit likewise (1000 = as asked) */
 

@@ -24,6 +24,7 @@
 #include "result.h"
 #include "util.h"
 #include "progcache.h"
+#include "selftest.h"
 #include "worker.h"
 
 #define SCRC_MAX_RECORD	(256LL * 1024 * 1024)
@@ -37,7 +38,8 @@ usage(FILE *f)
 	    "       scrc [OPTIONS] run FILE|-\n"
 	    "       scrc [OPTIONS] run --lang LANG SOURCE [--test IN:OUT]... [--checker C]\n"
 	    "                [--checker-program FILE] [--interactor FILE] [--json]\n"
-	    "       scrc [OPTIONS] --check-config | --cleanup\n"
+	    "       scrc [OPTIONS] --check-config | --cleanup | --list-languages\n"
+	    "       scrc [OPTIONS] --self-test [LANG...]\n"
 	    "\n"
 	    "worker   consume submissions from Kafka, judge them, publish results (default)\n"
 	    "run      judge one submission record (PROTOCOL.md) and print its result record\n"
@@ -50,8 +52,12 @@ usage(FILE *f)
 	    "  %-24s %-24s %s\n"
 	    "  %-24s %-24s %s\n"
 	    "  %-24s %-24s %s\n"
+	    "  %-24s %-24s %s\n"
+	    "  %-24s %-24s %s\n"
 	    "  %-24s %-24s %s\n",
 	    "--check-config", "", "validate configuration and profiles, print them, exit",
+	    "--list-languages", "", "profiles, aliases, toolchain versions, images and sizes",
+	    "--self-test", "[LANG...]", "judge every profile's (or those named) self-test program",
 	    "--cleanup", "", "remove containers left by judges that died, exit",
 	    "--help", "", "this text",
 	    "--version", "", "print the version");
@@ -495,6 +501,22 @@ main(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--check-config") == 0)
 			return check_config();
+		if (strcmp(argv[i], "--list-languages") == 0) {
+			struct lang_set *langs = load_langs();
+			int rc = selftest_list(langs);
+
+			lang_set_free(langs);
+			return rc;
+		}
+		if (strcmp(argv[i], "--self-test") == 0) {
+			struct lang_set *langs = load_langs();
+			int rc;
+
+			check_box();
+			rc = selftest_run(langs, argv + i + 1, (size_t)(argc - i - 1));
+			lang_set_free(langs);
+			return rc;
+		}
 		if (strcmp(argv[i], "--cleanup") == 0) {
 			cleanup_orphans();
 			return 0;

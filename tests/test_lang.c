@@ -102,7 +102,7 @@ test_real_profiles(void **state)
 		{ "javascript", "javascript" }, { "js", "javascript" }, { "node", "javascript" },
 		{ "NodeJS", "javascript" }, { "ruby", "ruby" }, { "rb", "ruby" },
 	};
-	struct lang_vars vars = { "/box/prog", NULL, 256 << 20, 2000, "/box" };
+	struct lang_vars vars = { "/box/prog", NULL, 256 << 20, 2000, "/box", NULL };
 	struct lang_set *s;
 	char err[512] = "";
 	size_t i, j;
@@ -128,6 +128,9 @@ test_real_profiles(void **state)
 		assert_true(p->memory_overhead_bytes >= 0);
 		assert_non_null(p->version_argv);
 		assert_true(strlen(p->description) > 0);
+		/* `scrc --self-test` needs one in every profile. */
+		assert_non_null(p->self_test);
+		assert_non_null(strchr(p->self_test, '\n'));
 		assert_string_equal(p->run_env[0], LANG_DEFAULT_PATH);
 		/* Profiles must not be found by their neighbours' words. */
 		assert_ptr_equal(lang_find(s, p->name), p);
@@ -308,7 +311,7 @@ test_full_profile(void **state)
 	static const char *const run_expanded[] = {
 		"/p/x", "--limit=2048k", "--tl", "1500", "Main.src", "{literal}", "a}b", NULL,
 	};
-	struct lang_vars vars = { "/p", "Main.src", 2 << 20, 1500, "/judge/box" };
+	struct lang_vars vars = { "/p", "Main.src", 2 << 20, 1500, "/judge/box", "Main" };
 	char *path = xasprintf("%s/lang/good/full.lang", data_dir());
 	struct lang_profile *p;
 	char err[512] = "";
@@ -499,7 +502,8 @@ test_expand(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		struct lang_vars vars = { "/p", "main.c", cases[i].memory, 1500, "/box" };
+		struct lang_vars vars = { "/p", "main.c", cases[i].memory, 1500, "/box",
+		    "Main" };
 		const char *tmpl[] = { "first", cases[i].tmpl, NULL };
 		char err[512] = "";
 		char **v = lang_expand(tmpl, &vars, err, sizeof err);
@@ -526,7 +530,7 @@ test_expand(void **state)
 static void
 test_expand_missing_values(void **state)
 {
-	struct lang_vars vars = { NULL, NULL, 0, -1, NULL };
+	struct lang_vars vars = { NULL, NULL, 0, -1, NULL, NULL };
 	const char *only_literal[] = { "a", "{{b", NULL };
 	const char *prog[] = { "{prog}/x", NULL };
 	const char *tl[] = { "{time_limit_ms}", NULL };
@@ -762,6 +766,8 @@ test_main_name(void **state)
 		if (strcmp(main, cases[i].want) != 0)
 			fail_msg("[%s]: got %s, want %s", cases[i].src, main, cases[i].want);
 	}
+	/* The self-test program, its escapes decoded. */
+	assert_non_null(strstr(p->self_test, "public class SelfTest {\n\tpublic static"));
 	name = lang_source_name(p, "Solution");
 	assert_string_equal(name, "Solution.java");
 	free(name);

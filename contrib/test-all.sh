@@ -7,7 +7,7 @@
 # suite against the real engine and broker,
 # the suites that judge through `scrc run` again with podman as the CLI,
 # the cgroup v2 cases inside a user-mode-Linux guest (contrib/uml/),
-# the simulator's whole language x outcome matrix through a real worker,
+# the simulator's language x outcome matrix and problems through a real worker,
 # a short benchmark (figures printed, never asserted) and `make distcheck`,
 # then stops whatever it started. Any failure makes it exit non-zero.
 #
@@ -125,7 +125,7 @@ SCRC_DOCKER=podman make images
 timeout --kill-after=30 2400 make check-integration-podman BATS_FLAGS="${BATS_FLAGS:-}"
 phase_end
 
-phase_start "simulator matrix (real broker)"
+phase_start "simulator matrix and problems (real broker)"
 run_id="ci-$$-$RANDOM"
 SCRC_LANG_DIR="$top/lang" SCRC_BOX="$top/scrc-box" RUNNER_MAX_PARALLEL=2 \
 	KAFKA_TOPIC="scripts-$run_id" KAFKA_RESULTS_TOPIC="results-$run_id" \

@@ -2,6 +2,7 @@
 
 Modules:
     scenarios  the language x outcome table (limits, tests, expectations)
+    problems   the problems table (checkers, interactors, groups, files, limits)
     verdict    comparison of a result record with its expectation, tables
     settings   environment variables and flags (flags win)
     kafkaio    thin confluent-kafka wrappers (imported lazily)

@@ -1,12 +1,15 @@
 """End-to-end check of a running scrc deployment.
 
-Publishes every selected language x outcome program (simulator/scripts) to
-the submissions topic, for SCRIPT_ITERATIONS batches, consumes the results
-topic, compares every result with the scenario table, logs each result in
-detail, prints a verdict table and exits non-zero on any wrong, missing or
+Publishes every selected language x outcome program (simulator/scripts) and
+every selected row of the problems table (checker programs, interactors,
+groups, extra files, limit factors: simulator/problems.py) to the
+submissions topic, for SCRIPT_ITERATIONS batches, consumes the results
+topic, compares every result with its table, logs each result in detail,
+prints the verdict tables and exits non-zero on any wrong, missing or
 conflicting verdict.
 
-    python3 -m simulator.main [--languages c,go] [--outcomes ok,tl] ...
+    python3 -m simulator.main [--languages c,go] [--outcomes ok,tl]
+        [--tables matrix,problems] [--problems groups,limits-java] ...
 
 Exit status: 0 all verdicts right, 1 some wrong/missing, 2 usage error.
 """
@@ -18,8 +21,10 @@ import sys
 import time
 import uuid
 
-from simulator import scenarios, settings, verdict
+from simulator import problems, scenarios, settings, verdict
 from simulator.settings import MAIN_SETTINGS
+
+TABLES = ("matrix", "problems")
 
 _STOP = {"requested": False}
 
@@ -32,6 +37,27 @@ def _on_signal(signum, frame):
 
 def make_id(run_id, iteration, sc):
     return "sim-%s-%d-%s-%s" % (run_id, iteration, sc.language, sc.outcome)
+
+
+def make_problem_id(run_id, iteration, pb):
+    return "sim-%s-%d-problem-%s" % (run_id, iteration, pb.name)
+
+
+def choose(cfg):
+    """What a run publishes: (languages, outcomes, matrix scenarios, problem
+    rows). --languages narrows both tables, --outcomes the matrix, --problems
+    the problems table, --tables picks the tables. ValueError for an unknown
+    word or when nothing is left."""
+    languages = scenarios.parse_filter(cfg.languages, scenarios.LANGUAGES, "language")
+    outcomes = scenarios.parse_filter(cfg.outcomes, scenarios.OUTCOMES, "outcome")
+    tables = scenarios.parse_filter(cfg.tables, TABLES, "table")
+    names = scenarios.parse_filter(cfg.problems, problems.NAMES, "problem")
+    matrix = scenarios.all_scenarios(languages, outcomes) if "matrix" in tables else []
+    rows = problems.select(names, languages) if "problems" in tables else []
+    if not matrix and not rows:
+        raise ValueError("nothing selected (no problem of the table is in %s)"
+                         % ", ".join(languages))
+    return languages, outcomes, matrix, rows
 
 
 class ResultLog:
@@ -81,11 +107,16 @@ class Run:
         chk = self.tracker.record(sub_id, record, now)
         p = self.tracker.pending[sub_id]
         latency_ms = int(round((now - p.produced_at) * 1000))
-        self.log.write(event="result", id=sub_id, language=p.language, outcome=p.outcome,
-                       iteration=p.iteration, expected_status=p.expected_status,
-                       expected_tests=p.expected_tests, observed_status=chk.status,
-                       observed_tests=chk.tests, match=chk.ok, reasons=chk.reasons,
-                       latency_ms=latency_ms, duplicate=len(p.checks) > 1, record=record)
+        extra = {}
+        if p.fields:
+            extra = {"expected_fields": verdict.jsonable(dict(p.fields)),
+                     "observed_fields": chk.fields}
+        self.log.write(event="result", id=sub_id, table=p.table, language=p.language,
+                       outcome=p.outcome, iteration=p.iteration,
+                       expected_status=p.expected_status, expected_tests=p.expected_tests,
+                       observed_status=chk.status, observed_tests=chk.tests, match=chk.ok,
+                       reasons=chk.reasons, latency_ms=latency_ms,
+                       duplicate=len(p.checks) > 1, record=record, **extra)
         mark = "ok" if chk.ok else "MISMATCH: " + "; ".join(chk.reasons)
         done = sum(1 for q in self.tracker.pending.values() if q.checks)
         print("[%d/%d] %-28s %-6s %6d ms  %s" % (done, len(self.tracker.pending),
@@ -93,33 +124,65 @@ class Run:
               latency_ms, mark), file=self.out, flush=True)
 
 
-def run(cfg, out=sys.stdout, err=sys.stderr):
-    """Runs the check with resolved settings; returns the exit status."""
-    from simulator import kafkaio
+def read_programs(cfg, matrix, rows, err):
+    """Reads every program to publish: (matrix sources by key, problem
+    submissions without id by name, the problem rows kept), or None when
+    one cannot be read.
 
-    try:
-        languages = scenarios.parse_filter(cfg.languages, scenarios.LANGUAGES, "language")
-        outcomes = scenarios.parse_filter(cfg.outcomes, scenarios.OUTCOMES, "outcome")
-    except ValueError as exc:
-        print("simulator: %s" % exc, file=err)
-        return 2
-    matrix = scenarios.all_scenarios(languages, outcomes)
+    A copy of simulator/ alone (an image built from it) has no
+    bats/programs: a run that did not ask for the problems table goes on
+    with the matrix, saying so; asking for it by flag or environment
+    (--tables, --problems, --programs-dir) makes a missing program an error.
+    """
     sources = {}
     for sc in matrix:
         try:
             sources[sc.key] = sc.source()
         except OSError as exc:
             print("simulator: cannot read %s: %s" % (sc.script_path, exc), file=err)
-            return 2
+            return None
+    bodies = {}
+    for pb in rows:
+        try:
+            bodies[pb.name] = problems.body(pb, cfg.programs_dir)
+        except OSError as exc:
+            asked = bool(set(getattr(cfg, "explicit", ())) &
+                         {"tables", "problems", "programs_dir"})
+            fatal = asked or not matrix
+            print("simulator: cannot read the program of problem %s: %s%s"
+                  % (pb.name, exc, "" if fatal else
+                     "; the problems table is left out (--programs-dir names the "
+                     "source tree's bats/programs)"), file=err, flush=True)
+            if fatal:
+                return None
+            return sources, {}, []
+    return sources, bodies, rows
+
+
+def run(cfg, out=sys.stdout, err=sys.stderr):
+    """Runs the check with resolved settings; returns the exit status."""
+    from simulator import kafkaio
+
+    try:
+        languages, outcomes, matrix, rows = choose(cfg)
+    except ValueError as exc:
+        print("simulator: %s" % exc, file=err)
+        return 2
+    programs = read_programs(cfg, matrix, rows, err)
+    if programs is None:
+        return 2
+    sources, bodies, rows = programs
 
     run_id = uuid.uuid4().hex[:8]
     log = ResultLog(cfg.log_path)
     state = Run(run_id, log, out)
     log.write(event="start", run_id=run_id, broker=cfg.broker, topic=cfg.topic,
               results_topic=cfg.results_topic, group=cfg.group, iterations=cfg.iterations,
-              languages=languages, outcomes=outcomes)
-    print("simulator: run %s: %d programs x %s iteration(s) -> %s / %s at %s (group %s)"
-          % (run_id, len(matrix), cfg.iterations if cfg.iterations > 0 else "inf",
+              languages=languages, outcomes=outcomes, problems=[pb.name for pb in rows])
+    print("simulator: run %s: %d programs (matrix %d, problems %d) x %s iteration(s) -> "
+          "%s / %s at %s (group %s)"
+          % (run_id, len(matrix) + len(rows), len(matrix), len(rows),
+             cfg.iterations if cfg.iterations > 0 else "inf",
              cfg.topic, cfg.results_topic, cfg.broker, cfg.group), file=out, flush=True)
 
     if cfg.create_topics > 0:
@@ -151,6 +214,18 @@ def run(cfg, out=sys.stdout, err=sys.stderr):
                     expected_tests=sc.expected_tests, ntests=len(sc.tests),
                     produced_at=time.time()))
                 producer.send(sub_id, scenarios.submission(sc, sub_id, sources[sc.key]))
+                produced += 1
+                consumer.poll(0, state.on_message)
+            # The problems after the matrix: their checkers and interactors
+            # take seconds each, so the matrix's verdicts come first.
+            for pb in rows:
+                sub_id = make_problem_id(run_id, iteration, pb)
+                state.tracker.add(verdict.Pending(
+                    sub_id=sub_id, language=pb.language, outcome=pb.name,
+                    iteration=iteration, expected_status=pb.expected_status,
+                    expected_tests=pb.expected_tests, ntests=len(pb.tests),
+                    produced_at=time.time(), fields=pb.checks(), table="problems"))
+                producer.send(sub_id, problems.submission(pb, sub_id, prepared=bodies[pb.name]))
                 produced += 1
                 consumer.poll(0, state.on_message)
             left = producer.flush()
@@ -191,7 +266,13 @@ def run(cfg, out=sys.stdout, err=sys.stderr):
     failures = state.tracker.failures()
     for err_line in producer.errors:
         failures.append(("(produce)", err_line))
-    table = verdict.render_table(languages, outcomes, state.tracker.cells())
+    cells = state.tracker.cells()
+    tables = []
+    if matrix:
+        tables.append(verdict.render_table(languages, outcomes, cells))
+    if rows:
+        tables.append(verdict.render_problems(rows, cells))
+    table = "\n\n".join(tables)
     print("", file=out)
     print(table, file=out)
     print("", file=out)

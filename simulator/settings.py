@@ -12,6 +12,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Callable, Optional, Sequence
 
+from simulator.problems import PROGRAMS_DIR
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -54,6 +56,12 @@ MAIN_SETTINGS = KAFKA_SETTINGS + (
             "comma-separated languages to publish"),
     Setting("outcomes", ("SIMULATOR_OUTCOMES",), "--outcomes", str, "all",
             "comma-separated outcomes to publish"),
+    Setting("tables", ("SIMULATOR_TABLES",), "--tables", str, "all",
+            "comma-separated tables to publish: matrix, problems"),
+    Setting("problems", ("SIMULATOR_PROBLEMS",), "--problems", str, "all",
+            "comma-separated rows of the problems table to publish"),
+    Setting("programs_dir", ("SIMULATOR_PROGRAMS_DIR",), "--programs-dir", str, PROGRAMS_DIR,
+            "where the problems table's programs are (bats/programs of the source tree)"),
     Setting("assign_timeout", ("SIMULATOR_ASSIGN_TIMEOUT_SECONDS",), "--assign-timeout", float,
             30.0, "wait this long for the results partitions before producing", minimum=0),
     Setting("create_topics", ("SIMULATOR_CREATE_TOPICS",), "--create-topics", int, 0,

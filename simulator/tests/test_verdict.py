@@ -2,7 +2,9 @@
 
 import pytest
 
-from simulator.verdict import Pending, Tracker, check_result, percentile, render_table
+from simulator import problems
+from simulator.verdict import (Contains, NonEmpty, Pending, Tracker, check_fields, check_result,
+                               jsonable, percentile, render_problems, render_table, same)
 
 
 def rec(status, *tests, **extra):
@@ -118,6 +120,119 @@ def test_render_table():
     # Columns line up: every cell of a column starts at the same offset.
     col = lines[0].index("tl")
     assert lines[2][col:].startswith("TL!=WA") and lines[3][col:].startswith(".")
+
+
+def test_same_compares_numbers_dicts_lists_and_matchers():
+    assert same(65, 65.0) and same(0.25, 0.25000000001) and not same(0.25, 0.3)
+    assert not same(1, True) and not same(0, "0") and not same("OK", "ok")
+    assert same({"name": "g1", "score": 30}, {"name": "g1", "score": 30.0, "points": 30})
+    assert not same({"name": "g1", "score": 30}, {"name": "g1"})
+    assert same((1, None, 0), [1, 0.5, 0]) and not same((1, 0), [1, 0, 0])
+    assert same(NonEmpty(), "x") and not same(NonEmpty(), "") and not same(NonEmpty(), 3)
+    assert same(Contains("limit 10"), "query limit 10 exceeded")
+    assert not same(Contains("limit 10"), "query limit 12 exceeded")
+    assert same(None, "anything")
+
+
+GROUPS_OK = [{"name": "g1", "points": 30, "score": 30, "status": "OK"},
+             {"name": "g2", "points": 30, "score": 15, "status": "WA"}]
+
+
+def test_fields_match():
+    r = rec("WA", "OK", "WA", score=45, max_score=60, groups=GROUPS_OK, error="",
+            reason="test 2: wrong answer")
+    r["tests"][0].update(score=1, checker_status="OK")
+    r["tests"][1].update(score=0.5, checker_status="PARTIAL")
+    fields = (("score", 45), ("groups", tuple(dict(g, points=30) for g in GROUPS_OK)),
+              ("tests.score", (1, 0.5)), ("tests.checker_status", ("OK", "PARTIAL")),
+              ("error", ""), ("reason", NonEmpty()))
+    chk = check_result("WA", ("OK", "WA"), r, 2, fields)
+    assert chk.ok and chk.label == "WA" and chk.reasons == []
+    assert chk.fields["score"] == 45 and chk.fields["tests.score"] == [1, 0.5]
+
+
+def test_a_wrong_field_is_named_in_the_label_and_the_reason():
+    r = rec("WA", "OK", "WA", score=40, groups=GROUPS_OK)
+    r["tests"][1]["score"] = 0
+    chk = check_result("WA", ("OK", "WA"), r, 2, (("score", 45), ("tests.score", (1, 0.5))))
+    assert not chk.ok and chk.label == "WA!score"
+    assert chk.reasons == ["score 40, expected 45",
+                           "tests.score [absent,0], expected [1,0.5]"]
+    # The statuses come first: a wrong test status is "!tests" whatever the fields.
+    chk = check_result("WA", ("OK", "WA"), rec("WA", "WA", "-", score=40), 2, (("score", 45),))
+    assert chk.label == "WA!tests" and "score 40, expected 45" in chk.reasons
+
+
+def test_absent_fields_and_matchers_are_reported_plainly():
+    chk = check_result("WA", ("WA",), rec("WA", "WA"), 1,
+                       (("error", ""), ("reason", NonEmpty()), ("time_limit_ms", 2000),
+                        ("tests.checker_message", (Contains("limit 10"),))))
+    assert chk.reasons == ["error absent, expected \"\"",
+                           "reason absent, expected a non-empty string",
+                           "time_limit_ms absent, expected 2000",
+                           'tests.checker_message [absent], expected '
+                           '[a string containing "limit 10"]']
+    assert chk.label == "WA!error"
+    assert chk.fields == {"error": None, "reason": None, "time_limit_ms": None,
+                          "tests.checker_message": [None]}
+
+
+def test_groups_mismatch_shows_only_the_keys_checked():
+    want = ({"name": "g1", "score": 30}, {"name": "g2", "score": 0, "status": "-"})
+    got = [dict(GROUPS_OK[0]), {"name": "g2", "points": 30, "score": 0, "status": "WA"}]
+    seen, wrong = check_fields((("groups", want),), {"groups": got})
+    assert seen == {"groups": [{"name": "g1", "score": 30},
+                               {"name": "g2", "score": 0, "status": "WA"}]}
+    # Only the group that differs is quoted, by index.
+    assert wrong == [("groups", 'groups[1] {name:"g2",score:0,status:"WA"}, '
+                                'expected {name:"g2",score:0,status:"-"}')]
+    _, wrong = check_fields((("groups", want),), {"groups": got[:1]})
+    assert wrong == [("groups", 'groups [{name:"g1",score:30}], expected '
+                                '[{name:"g1",score:30},{name:"g2",score:0,status:"-"}]')]
+    _, wrong = check_fields((("groups", want),), {})
+    assert wrong == [("groups", "groups absent, expected " + _show_groups(want))]
+
+
+def _show_groups(want):
+    return "[" + ",".join("{" + ",".join(
+        "%s:%s" % (k, '"%s"' % v if isinstance(v, str) else v) for k, v in g.items()) + "}"
+        for g in want) + "]"
+
+
+def test_jsonable_expectations():
+    assert jsonable((("a", NonEmpty()), ("b", (1, None, Contains("x"))))) == \
+        [["a", "a non-empty string"], ["b", [1, None, 'a string containing "x"']]]
+    assert jsonable({"g": ({"score": 1},)}) == {"g": [{"score": 1}]}
+
+
+def test_tracker_checks_fields_and_duplicates_that_differ_in_them():
+    t = Tracker()
+    p = pend("p1", "c", "groups", "WA", ("OK", "WA"))
+    p.fields = (("score", 45),)
+    p.table = "problems"
+    t.add(p)
+    t.record("p1", rec("WA", "OK", "WA", score=45), 1.0)
+    assert t.ok()
+    t.record("p1", rec("WA", "OK", "WA", score=30), 2.0)
+    assert not t.ok() and t.duplicates == 1
+    fails = [r for _, r in t.failures()]
+    assert "score 30, expected 45" in fails
+    assert any("duplicate result disagrees" in r and "(score differ)" in r for r in fails)
+    assert t.cells()[("c", "groups")] == "DUP!WA !"
+
+
+def test_render_problems():
+    rows = [problems.problem("groups"), problems.problem("limits-java")]
+    text = render_problems(rows, {("c", "groups"): "WA!score !", ("java", "limits-java"): "OK"})
+    lines = text.splitlines()
+    assert lines[0].split() == ["problem", "language", "expected", "checks", "verdict"]
+    assert set(lines[1].replace(" ", "")) == {"-"}
+    assert lines[2].split() == ["groups", "c", "WA", "score,max_score,groups", "tests[score]",
+                                "WA!score", "!"]
+    assert lines[3].split() == ["limits-java", "java", "OK", "time_limit_ms", "OK"]
+    col = lines[0].index("verdict")
+    assert lines[2][col:].startswith("WA!score") and lines[3][col:] == "OK"
+    assert render_problems(rows[:1], {}).splitlines()[2].split()[-1] == "."
 
 
 def test_percentile():

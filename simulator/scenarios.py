@@ -12,7 +12,9 @@ import os
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
-LANGUAGES = ("python", "c", "cpp", "go", "java", "javascript", "ruby")
+LANGUAGES = ("python", "c", "cpp", "go", "java", "javascript", "ruby",
+             "c99", "c17", "c23", "cpp11", "cpp14", "cpp20", "cpp23", "bash", "perl",
+             "awk", "lua", "php", "pypy")
 OUTCOMES = ("ok", "wa", "tl", "ml", "bf", "re")
 
 EXTENSIONS = {
@@ -23,6 +25,19 @@ EXTENSIONS = {
     "java": "java",
     "javascript": "js",
     "ruby": "rb",
+    "c99": "c",
+    "c17": "c",
+    "c23": "c",
+    "cpp11": "cpp",
+    "cpp14": "cpp",
+    "cpp20": "cpp",
+    "cpp23": "cpp",
+    "bash": "sh",
+    "perl": "pl",
+    "awk": "awk",
+    "lua": "lua",
+    "php": "php",
+    "pypy": "py",
 }
 
 SCRIPTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scripts")
@@ -45,6 +60,13 @@ TIME_LIMIT_MS = {
     "javascript": 1000,
     "ruby": 1000,
 }
+# The other standards of C and C++ and PyPy (the same programs as c, cpp and
+# python, through symlinks in scripts/) and the smaller interpreters (their
+# programs are bats/programs/<language>/, linked): 1 s, 64 MiB.
+EXTRA_LANGUAGES = ("c99", "c17", "c23", "cpp11", "cpp14", "cpp20", "cpp23", "bash", "perl",
+                   "awk", "lua", "php", "pypy")
+for _lang in EXTRA_LANGUAGES:
+    TIME_LIMIT_MS[_lang] = 1000
 MEMORY_LIMIT_BYTES = {
     "python": 64 * MIB,
     "c": 64 * MIB,
@@ -54,6 +76,8 @@ MEMORY_LIMIT_BYTES = {
     "javascript": 128 * MIB,
     "ruby": 64 * MIB,
 }
+for _lang in EXTRA_LANGUAGES:
+    MEMORY_LIMIT_BYTES[_lang] = 64 * MIB
 
 # The tests every scenario is judged with: "a b" -> "a+b".
 DEFAULT_TESTS = (("1 2\n", "3\n"), ("40 2\n", "42\n"))

@@ -78,10 +78,13 @@ selftest_version(const struct lang_profile *lp, char *out, size_t size)
 	else if (res.status != 0)
 		snprintf(out, size, "VERSION FAILED: exit %d", res.status);
 	else {
-		/* java -version and friends print on stderr. */
+		/* java -version and friends print on stderr; perl -v starts with a blank line. */
+		const char *t;
+
 		b = res.out.len > 0 ? &res.out : &res.err;
-		snprintf(out, size, "%.*s", (int)strcspn(b->data != NULL ? b->data : "", "\n"),
-		    b->data != NULL ? b->data : "");
+		t = b->data != NULL ? b->data : "";
+		t += strspn(t, "\n");
+		snprintf(out, size, "%.*s", (int)strcspn(t, "\n"), t);
 		rc = 0;
 	}
 	docker_cmd_free(&res);

@@ -1,7 +1,7 @@
 """A stand-in for `scrc worker`, for testing the simulator without Docker.
 
 It consumes submissions and answers each with the verdict the scenario table
-expects for the program it recognises (by comparing the source with the
+expects for the program it recognises (by comparing its language and source with the
 files under simulator/scripts), or, for a row of the problems table (the
 whole submission but its id is that row's), with a record holding what the
 row checks; unless told to misbehave for some cells (a matrix cell is
@@ -36,11 +36,13 @@ def _stop(signum, frame):
 
 
 def _index_sources():
+    """{(language, source): (language, outcome)}: several languages share
+    programs (c99 is c's, pypy is python's), so the language tells them apart."""
     table = {}
     for lang in scenarios.LANGUAGES:
         for out in scenarios.OUTCOMES:
             with open(scenarios.script_path(lang, out), encoding="utf-8") as fh:
-                table[fh.read()] = (lang, out)
+                table[(lang, fh.read())] = (lang, out)
     return table
 
 
@@ -144,7 +146,7 @@ def judge(sub, sources, wrong, test_delay_ms, worker_name, rows=None, bad_fields
     pb = (rows or {}).get(_canonical(sub))
     if pb is not None:
         return judge_problem(sub, pb, wrong, bad_fields or {}, test_delay_ms, worker_name)
-    cell = sources.get(sub.get("source"))
+    cell = sources.get((sub.get("language"), sub.get("source")))
     tests = sub.get("tests") or []
     rec = {"id": sub.get("id"), "exit_code": 0, "stdout": "", "stderr": "", "error": "",
            "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
@@ -233,7 +235,7 @@ def main(argv=None):
         if sub.get("type") == "done":
             break
         row = rows.get(_canonical(sub))
-        sources_cell = sources.get(sub.get("source"))
+        sources_cell = sources.get((sub.get("language"), sub.get("source")))
         key = row.name if row else "%s-%s" % sources_cell if sources_cell else None
         if key in drop:
             continue

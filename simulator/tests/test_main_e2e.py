@@ -40,7 +40,8 @@ def test_whole_matrix_and_problems_pass(tmp_path):
         proc, log = run_main(fw.python, tmp_path, fw.bootstrap, "--wait-timeout", "20")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "simulator: PASS" in proc.stdout
-    assert "(matrix 42, problems %d)" % len(problems.PROBLEMS) in proc.stdout
+    matrix = len(scenarios.LANGUAGES) * len(scenarios.OUTCOMES)
+    assert "(matrix %d, problems %d)" % (matrix, len(problems.PROBLEMS)) in proc.stdout
     rows = table_rows(proc.stdout)
     assert len(rows) == len(scenarios.LANGUAGES)
     for cells in rows.values():

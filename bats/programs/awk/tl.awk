@@ -1,0 +1,2 @@
+# Spins forever.
+BEGIN { while (1) n++ }

@@ -1,0 +1,2 @@
+# Prints the sum plus one: a wrong answer.
+{ print $1 + $2 + 1 }

@@ -1,0 +1,2 @@
+# Does not parse: bash -n refuses it.
+if then fi

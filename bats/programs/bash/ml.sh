@@ -1,0 +1,3 @@
+# Doubles a string until memory runs out.
+s=x
+while :; do s=$s$s; done

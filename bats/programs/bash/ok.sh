@@ -1,0 +1,3 @@
+# Reads two integers, prints their sum.
+read -r a b
+echo $((a + b))

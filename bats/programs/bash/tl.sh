@@ -1,0 +1,2 @@
+# Spins forever.
+while :; do :; done

@@ -1,0 +1,2 @@
+# Does not compile: perl -c refuses it.
+my $x = ;

@@ -1,0 +1,3 @@
+# Reads two integers, prints their sum.
+my ($a, $b) = split ' ', <STDIN>;
+print $a + $b, "\n";

@@ -1,0 +1,3 @@
+# Spins forever.
+my $n = 0;
+$n++ while 1;

@@ -1,0 +1,3 @@
+# Prints the sum plus one: a wrong answer.
+my ($a, $b) = split ' ', <STDIN>;
+print $a + $b + 1, "\n";

@@ -1,0 +1,3 @@
+<?php
+// Does not parse.
+$x = ;

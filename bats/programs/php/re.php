@@ -1,0 +1,3 @@
+<?php
+// Throws at run time (exit 255).
+throw new Exception("no way");

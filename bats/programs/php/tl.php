@@ -1,0 +1,5 @@
+<?php
+// Spins forever.
+$n = 0;
+while (true)
+	$n++;

@@ -905,6 +905,13 @@ box_run(struct box *b, const struct box_exec *ex, int cwd_fd, struct box_result 
 	/* The larger of the biggest process and all of them together. */
 	if (mem0 >= 0 && mem_peak - mem0 > r->memory)
 		r->memory = mem_peak - mem0;
+	/*
+	 * The kernel kills only at the limit, which the reserve holds at the
+	 * allowance + slack: a run it killed between two samples held at
+	 * least its allowance, whatever the last sample saw.
+	 */
+	if (r->oom && ex->mem_limit > 0 && r->memory < (int64_t)ex->mem_limit)
+		r->memory = (int64_t)ex->mem_limit;
 	return 0;
 }
 

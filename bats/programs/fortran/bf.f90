@@ -1,0 +1,5 @@
+! Does not compile.
+program main
+  implicit none
+  x = 
+end program main

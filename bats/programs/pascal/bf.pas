@@ -1,0 +1,5 @@
+{ Does not compile. }
+program main;
+begin
+  x := ;
+end.

@@ -1,0 +1,4 @@
+// Does not compile.
+fn main() {
+    let x: i32 = "no";
+}

@@ -14,7 +14,7 @@ from typing import Optional, Tuple
 
 LANGUAGES = ("python", "c", "cpp", "go", "java", "javascript", "ruby",
              "c99", "c17", "c23", "cpp11", "cpp14", "cpp20", "cpp23", "bash", "perl",
-             "awk", "lua", "php", "pypy", "fortran", "d", "pascal", "rust", "ocaml")
+             "awk", "lua", "php", "pypy", "pascal", "rust", "ocaml")
 OUTCOMES = ("ok", "wa", "tl", "ml", "bf", "re")
 
 EXTENSIONS = {
@@ -38,8 +38,6 @@ EXTENSIONS = {
     "lua": "lua",
     "php": "php",
     "pypy": "py",
-    "fortran": "f90",
-    "d": "d",
     "pascal": "pas",
     "rust": "rs",
     "ocaml": "ml",
@@ -69,7 +67,7 @@ TIME_LIMIT_MS = {
 # python, through symlinks in scripts/) and the smaller interpreters (their
 # programs are bats/programs/<language>/, linked): 1 s, 64 MiB.
 EXTRA_LANGUAGES = ("c99", "c17", "c23", "cpp11", "cpp14", "cpp20", "cpp23", "bash", "perl",
-                   "awk", "lua", "php", "pypy", "fortran", "d", "pascal", "rust", "ocaml")
+                   "awk", "lua", "php", "pypy", "pascal", "rust", "ocaml")
 for _lang in EXTRA_LANGUAGES:
     TIME_LIMIT_MS[_lang] = 1000
 MEMORY_LIMIT_BYTES = {

@@ -1,5 +1,0 @@
-// Does not compile.
-void main()
-{
-	return undeclared_thing;
-}

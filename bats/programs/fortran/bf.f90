@@ -1,5 +1,0 @@
-! Does not compile.
-program main
-  implicit none
-  x = 
-end program main

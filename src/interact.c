@@ -28,6 +28,7 @@ struct interact {
 	int				 pstopped, istopped;	/* we sent STOP */
 	int64_t				 idone_at;
 	enum result_status		 pstatus;	/* the program's run alone */
+	char				 pwhy[256];	/* and why, when not OK */
 	struct result_test		 decision;	/* the interactor's */
 };
 
@@ -52,10 +53,9 @@ interact_poll(const struct interact *x, int64_t timeout_ms)
 
 /* Runs both to their end, stopping one when the other has decided. */
 static int
-interact_wait(struct interact *x, const struct verdict_limits *vl, struct setter *s,
-    char *err, size_t err_size)
+interact_wait(struct interact *x, const struct verdict_limits *vl, char *err,
+    size_t err_size)
 {
-	char why[256];
 	int r;
 
 	while (!x->pdone || !x->idone) {
@@ -65,7 +65,8 @@ interact_wait(struct interact *x, const struct verdict_limits *vl, struct setter
 				return -1;
 			if (r == 1) {
 				x->pdone = 1;
-				x->pstatus = verdict_classify(&x->prun, vl, -1, why, sizeof why);
+				x->pstatus = verdict_classify(&x->prun, vl, -1, x->pwhy,
+				    sizeof x->pwhy);
 			}
 		}
 		if (!x->idone) {
@@ -99,7 +100,6 @@ interact_wait(struct interact *x, const struct verdict_limits *vl, struct setter
 			x->pstopped = 1;
 		}
 	}
-	(void)s;
 	return 0;
 }
 
@@ -120,11 +120,12 @@ interact_program(struct interact *x, struct result_test *t)
 
 /* The verdict from both runs, as interact.h says. */
 static void
-interact_decide(struct interact *x, const struct verdict_limits *vl, struct result_test *t)
+interact_decide(struct interact *x, struct result_test *t)
 {
 	struct result_test *d = &x->decision;
-	char why[256];
-	enum result_status ps = verdict_classify(&x->prun, vl, -1, why, sizeof why);
+	/* The program's run alone, as classified when it ended. */
+	enum result_status ps = x->pstatus;
+	const char *why = x->pwhy;
 	int rejected = d->status != RESULT_OK;	/* WA, PE, partial, or it failed */
 	int lost_peer = x->prun.stopped || (!x->prun.exited && x->prun.signal == SIGPIPE) ||
 	    (x->prun.exited && x->prun.exit_code != 0 && !x->prun.output_limit_hit);
@@ -194,13 +195,13 @@ interact_test(struct docker_box *box, const struct docker_exec *ex,
 		docker_box_stop(x.ibox, NULL, 0);
 		return -1;
 	}
-	if (interact_wait(&x, vl, s, err, err_size) != 0)
+	if (interact_wait(&x, vl, err, err_size) != 0)
 		goto out;
 	x.decision.number = t->number;
 	if (setter_interact_finish(s, &x.irun, &x.decision, output, err, err_size) != 0)
 		goto out;
 	interact_program(&x, t);
-	interact_decide(&x, vl, t);
+	interact_decide(&x, t);
 	*dirty = x.prun.dirty;
 	t->truncated = 0;
 	rc = 0;

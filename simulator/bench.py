@@ -84,7 +84,8 @@ def build_mix(profile, languages):
     for outcome, ntests, weight in PROFILES[profile]:
         for _ in range(weight):
             for lang in languages:
-                mix.append((lang, outcome, ntests))
+                if scenarios.possible(lang, outcome):
+                    mix.append((lang, outcome, ntests))
     return mix
 
 

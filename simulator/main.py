@@ -267,6 +267,12 @@ def run(cfg, out=sys.stdout, err=sys.stderr):
     for err_line in producer.errors:
         failures.append(("(produce)", err_line))
     cells = state.tracker.cells()
+    # A cell the language cannot reach is marked, not left blank like a
+    # missing verdict.
+    for lang in languages:
+        for out_name in outcomes:
+            if not scenarios.possible(lang, out_name):
+                cells[(lang, out_name)] = "n/a"
     tables = []
     if matrix:
         tables.append(verdict.render_table(languages, outcomes, cells))

@@ -14,7 +14,11 @@ from typing import Optional, Tuple
 
 LANGUAGES = ("python", "c", "cpp", "go", "java", "javascript", "ruby",
              "c99", "c17", "c23", "cpp11", "cpp14", "cpp20", "cpp23", "bash", "perl",
-             "awk", "lua", "php", "pypy", "pascal", "rust", "ocaml")
+             "awk", "lua", "php", "pypy", "pascal", "rust", "ocaml",
+             "fortran", "d", "ada", "objc", "cobol", "nasm", "clang", "clangxx",
+             "kotlin", "scala", "groovy", "clojure", "csharp", "haskell",
+             "erlang", "elixir", "racket", "scheme", "sbcl", "tcl", "prolog", "forth",
+             "r", "crystal", "nim", "coffeescript", "sed")
 OUTCOMES = ("ok", "wa", "tl", "ml", "bf", "re")
 
 EXTENSIONS = {
@@ -41,6 +45,40 @@ EXTENSIONS = {
     "pascal": "pas",
     "rust": "rs",
     "ocaml": "ml",
+    "fortran": "f90",
+    "d": "d",
+    "ada": "adb",
+    "objc": "m",
+    "cobol": "cob",
+    "nasm": "asm",
+    "clang": "c",
+    "clangxx": "cpp",
+    "kotlin": "kt",
+    "scala": "scala",
+    "groovy": "groovy",
+    "clojure": "clj",
+    "csharp": "cs",
+    "haskell": "hs",
+    "erlang": "erl",
+    "elixir": "ex",
+    "racket": "rkt",
+    "scheme": "scm",
+    "sbcl": "lisp",
+    "tcl": "tcl",
+    "prolog": "pl",
+    "forth": "fs",
+    "r": "R",
+    "crystal": "cr",
+    "nim": "nim",
+    "coffeescript": "coffee",
+    "sed": "sed",
+}
+
+# Cells that cannot exist: the language has no step that checks a program
+# without running it, so nothing it is sent can be BF (its profile's
+# "outcomes" key says the same; simulator/tests check that they agree).
+IMPOSSIBLE = {
+    "forth": ("bf",),
 }
 
 SCRIPTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scripts")
@@ -64,10 +102,11 @@ TIME_LIMIT_MS = {
     "ruby": 1000,
 }
 # The other standards of C and C++ and PyPy (the same programs as c, cpp and
-# python, through symlinks in scripts/) and the smaller interpreters (their
-# programs are bats/programs/<language>/, linked): 1 s, 64 MiB.
-EXTRA_LANGUAGES = ("c99", "c17", "c23", "cpp11", "cpp14", "cpp20", "cpp23", "bash", "perl",
-                   "awk", "lua", "php", "pypy", "pascal", "rust", "ocaml")
+# python, through symlinks in scripts/) and the other languages (their
+# programs are bats/programs/<language>/, linked): 1 s, 64 MiB; the JVM's
+# other languages get Java's 256 MiB of heap.
+JVM_LANGUAGES = ("kotlin", "scala", "groovy", "clojure")
+EXTRA_LANGUAGES = tuple(lang for lang in LANGUAGES if lang not in TIME_LIMIT_MS)
 for _lang in EXTRA_LANGUAGES:
     TIME_LIMIT_MS[_lang] = 1000
 MEMORY_LIMIT_BYTES = {
@@ -80,7 +119,7 @@ MEMORY_LIMIT_BYTES = {
     "ruby": 64 * MIB,
 }
 for _lang in EXTRA_LANGUAGES:
-    MEMORY_LIMIT_BYTES[_lang] = 64 * MIB
+    MEMORY_LIMIT_BYTES[_lang] = 256 * MIB if _lang in JVM_LANGUAGES else 64 * MIB
 
 # The tests every scenario is judged with: "a b" -> "a+b".
 DEFAULT_TESTS = (("1 2\n", "3\n"), ("40 2\n", "42\n"))
@@ -157,6 +196,8 @@ def scenario(language, outcome, ntests=None):
         raise KeyError("unknown language %r" % language)
     if outcome not in EXPECTED:
         raise KeyError("unknown outcome %r" % outcome)
+    if not possible(language, outcome):
+        raise KeyError("%s cannot be %s (IMPOSSIBLE)" % (language, outcome))
     tests = DEFAULT_TESTS if ntests is None else make_tests(ntests)
     return Scenario(
         language=language,
@@ -169,9 +210,15 @@ def scenario(language, outcome, ntests=None):
     )
 
 
+def possible(language, outcome):
+    """False for a cell the language cannot reach (IMPOSSIBLE)."""
+    return outcome not in IMPOSSIBLE.get(language, ())
+
+
 def all_scenarios(languages=LANGUAGES, outcomes=OUTCOMES, ntests=None):
-    """Scenarios for every selected cell, languages major."""
-    return [scenario(lang, out, ntests) for lang in languages for out in outcomes]
+    """Scenarios for every selected cell that can exist, languages major."""
+    return [scenario(lang, out, ntests) for lang in languages for out in outcomes
+            if possible(lang, out)]
 
 
 def submission(sc, sub_id, source=None):

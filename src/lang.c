@@ -68,6 +68,7 @@ enum lang_key {
 	KEY_MAIN_PATTERN,
 	KEY_MAIN_DEFAULT,
 	KEY_SELF_TEST,
+	KEY_OUTCOMES,
 	KEY_COUNT_
 };
 
@@ -101,6 +102,7 @@ static const struct {
 	[KEY_MAIN_PATTERN] =	{ "main_pattern", KIND_TEXT, 1 },
 	[KEY_MAIN_DEFAULT] =	{ "main_default", KIND_TEXT, 0 },
 	[KEY_SELF_TEST] =	{ "self_test", KIND_TEXT, 0 },
+	[KEY_OUTCOMES] =	{ "outcomes", KIND_NAMES, 0 },
 };
 
 /* Placeholder names, in the order of struct lang_vars' documentation. */
@@ -550,6 +552,84 @@ lang_expand(const char *const *tmpl, const struct lang_vars *vars, char *errstr,
 	return strv_finish(&out);
 }
 
+/* Every outcome a language can have, in the order of the matrix. */
+static const char *const lang_all_outcomes[] = { "ok", "wa", "tl", "ml", "bf", "re", NULL };
+
+static char **
+lang_strv_copy(const char *const *v)
+{
+	size_t i, n = lang_strv_len(v);
+	char **c = xcalloc(n + 1, sizeof *c);
+
+	for (i = 0; i < n; i++)
+		c[i] = xstrdup(v[i]);
+	return c;
+}
+
+/* Removes every entry equal to word from v (in place); returns v. */
+static char **
+strv_drop(char **v, const char *word)
+{
+	size_t i, j = 0;
+
+	for (i = 0; v[i] != NULL; i++) {
+		if (strcmp(v[i], word) == 0)
+			free(v[i]);
+		else
+			v[j++] = v[i];
+	}
+	v[j] = NULL;
+	return v;
+}
+
+int
+lang_has_outcome(const struct lang_profile *p, const char *outcome)
+{
+	size_t i;
+
+	for (i = 0; p->outcomes != NULL && p->outcomes[i] != NULL; i++)
+		if (strcmp(p->outcomes[i], outcome) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * "outcomes": the matrix cells a program in this language can reach. Each
+ * must be one of lang_all_outcomes, once; "ok" cannot be left out (the
+ * self-test needs it). Takes v either way.
+ */
+static int
+set_outcomes(struct lang_parser *ps, struct lang_profile *p, char **v)
+{
+	size_t i, j;
+
+	for (i = 0; v[i] != NULL; i++) {
+		for (j = 0; lang_all_outcomes[j] != NULL; j++)
+			if (strcmp(v[i], lang_all_outcomes[j]) == 0)
+				break;
+		if (lang_all_outcomes[j] == NULL) {
+			set_msg(ps, "unknown outcome \"%s\" (want ok wa tl ml bf re)", v[i]);
+			goto fail;
+		}
+		for (j = 0; j < i; j++) {
+			if (strcmp(v[i], v[j]) == 0) {
+				set_msg(ps, "outcome \"%s\" listed twice", v[i]);
+				goto fail;
+			}
+		}
+	}
+	p->outcomes = v;
+	if (!lang_has_outcome(p, "ok")) {
+		p->outcomes = NULL;
+		set_msg(ps, "outcomes must include ok");
+		goto fail;
+	}
+	return 0;
+fail:
+	lang_strv_free(v);
+	return -1;
+}
+
 /* Stores one value of key into the profile. Fails with ps->msg set. */
 static int
 parse_value(struct lang_parser *ps, enum lang_key key, const char *val)
@@ -577,7 +657,8 @@ parse_value(struct lang_parser *ps, enum lang_key key, const char *val)
 			switch (lang_keys[key].kind) {
 			case KIND_NAMES:
 				if (!valid_name(w)) {
-					set_msg(ps, "bad alias \"%s\" (want [a-z0-9_+-]+)", w);
+					set_msg(ps, "bad %s \"%s\" (want [a-z0-9_+-]+)",
+					    key == KEY_OUTCOMES ? "outcome" : "alias", w);
 					ok = 0;
 				}
 				break;
@@ -636,6 +717,8 @@ parse_value(struct lang_parser *ps, enum lang_key key, const char *val)
 		p->aliases = v;
 		p->aliases_line = ps->line;
 		return 0;
+	case KEY_OUTCOMES:
+		return set_outcomes(ps, p, v);
 	case KEY_DESCRIPTION:
 		p->description = xstrdup(val);
 		return 0;
@@ -979,6 +1062,16 @@ finish_profile(struct lang_parser *ps)
 		}
 	}
 
+	if (p->outcomes == NULL) {
+		/* Only a build can fail: without one, BF cannot exist. */
+		p->outcomes = lang_strv_copy(lang_all_outcomes);
+		if (p->build_argv == NULL)
+			p->outcomes = strv_drop(p->outcomes, "bf");
+	} else if (p->build_argv == NULL && lang_has_outcome(p, "bf")) {
+		ps->line = ps->seen[KEY_OUTCOMES];
+		set_msg(ps, "outcomes: bf needs build.argv (only a build can fail)");
+		return -1;
+	}
 	if (p->aliases == NULL)
 		p->aliases = xcalloc(1, sizeof *p->aliases);
 	if (p->description == NULL)
@@ -1097,6 +1190,7 @@ lang_profile_free(struct lang_profile *p)
 	}
 	free(p->main_default);
 	free(p->self_test);
+	lang_strv_free(p->outcomes);
 	lang_strv_free(p->version_argv);
 	free(p->path);
 	free(p);

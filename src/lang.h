@@ -55,6 +55,7 @@ struct lang_profile {
 	char	 *self_test;		/* a program echoing its stdin, or NULL */
 	int64_t	  time_factor_milli;	/* the submission's time limit x this / 1000 */
 	int64_t	  memory_factor_milli;	/* its memory limit likewise (1000 = as asked) */
+	char	**outcomes;		/* matrix cells it can reach: ok wa tl ml bf re */
 
 	char	 *path;			/* file it came from, for messages */
 	int	  name_line;		/* line of "name =", for messages */
@@ -149,6 +150,13 @@ void	lang_main(const struct lang_profile *p, const char *src, char *out, size_t 
 
 /* The profile's source file name with {main} replaced by main (malloc'ed). */
 char	*lang_source_name(const struct lang_profile *p, const char *main);
+
+/*
+ * 1 when a program in p's language can get the matrix outcome named (ok,
+ * wa, tl, ml, bf, re; lower case), as its "outcomes" key says (by
+ * default all six, or all but bf when there is no build step); else 0.
+ */
+int	lang_has_outcome(const struct lang_profile *p, const char *outcome);
 
 /* Frees a NULL-terminated string vector; NULL is a no-op. */
 void	lang_strv_free(char **v);

@@ -101,6 +101,9 @@ test_real_profiles(void **state)
 		{ "java", "java" }, { "java17", "java" },
 		{ "javascript", "javascript" }, { "js", "javascript" }, { "node", "javascript" },
 		{ "NodeJS", "javascript" }, { "ruby", "ruby" }, { "rb", "ruby" },
+		{ "kt", "kotlin" }, { "cs", "csharp" }, { "MCS", "csharp" }, { "hs", "haskell" },
+		{ "f90", "fortran" }, { "clang++", "clangxx" }, { "pypy", "pypy" },
+		{ "c++17", "cpp" },
 	};
 	struct lang_vars vars = { "/box/prog", NULL, 256 << 20, 2000, "/box", NULL };
 	struct lang_set *s;
@@ -171,6 +174,9 @@ test_real_profiles(void **state)
 		} else {
 			assert_null(p->build_artifacts);
 		}
+		/* A matrix cell exists for ok always, for bf only with a build. */
+		assert_true(lang_has_outcome(p, "ok"));
+		assert_int_equal(lang_has_outcome(p, "bf"), p->build_argv != NULL);
 	}
 	for (i = 0; i < sizeof expect / sizeof expect[0]; i++) {
 		const struct lang_profile *p = lang_find(s, expect[i].word);
@@ -179,7 +185,7 @@ test_real_profiles(void **state)
 			fail_msg("no profile for %s", expect[i].word);
 		assert_string_equal(p->name, expect[i].name);
 	}
-	assert_null(lang_find(s, "cobol"));
+	assert_null(lang_find(s, "intercal"));
 	assert_null(lang_find(s, ""));
 	assert_null(lang_find(s, NULL));
 	/* Static C/C++/Go binaries run in the bare base image. */
@@ -245,6 +251,12 @@ static const struct {
 	{ "bad_image", "bad_image.lang:3: bad image name \"scrc/x y\"" },
 	{ "empty_program", "empty_program.lang:4: run.argv: empty program name" },
 	{ "key_case", "key_case.lang:2: unknown key \"Source\"" },
+	{ "outcome_unknown", "outcome_unknown.lang:3: unknown outcome \"tle\"" },
+	{ "outcome_twice", "outcome_twice.lang:3: outcome \"ok\" listed twice" },
+	{ "outcome_no_ok", "outcome_no_ok.lang:3: outcomes must include ok" },
+	{ "outcome_bf_no_build",
+	  "outcome_bf_no_build.lang:3: outcomes: bf needs build.argv (only a build can fail)" },
+	{ "outcome_case", "outcome_case.lang:3: bad outcome \"Bf\"" },
 };
 
 static void
@@ -406,13 +418,31 @@ test_defaults(void **state)
 	assert_string_equal(p->run_env[1], LANG_DEFAULT_HOME);
 	assert_null(p->run_env[2]);
 	assert_string_equal(p->path, "t.lang");
+	/* No build: every outcome but bf. */
+	assert_string_equal(p->outcomes[0], "ok");
+	assert_string_equal(p->outcomes[3], "ml");
+	assert_string_equal(p->outcomes[4], "re");
+	assert_null(p->outcomes[5]);
 	lang_profile_free(p);
 
-	/* run.image defaults to build.image */
+	/* run.image defaults to build.image; with a build, all six outcomes */
 	p = parse_str("name = y\nsource = a.y\nbuild.image = b\nbuild.argv = cc a.y\n"
 	    "build.artifacts = a.out\nrun.argv = {prog}/a.out\n", err, sizeof err);
 	assert_non_null(p);
 	assert_string_equal(p->run_image, "b");
+	assert_int_equal(lang_strv_len((const char *const *)p->outcomes), 6);
+	assert_true(lang_has_outcome(p, "bf"));
+	lang_profile_free(p);
+
+	/* A language that cannot reach ml says so. */
+	p = parse_str("name = z\nsource = a.z\nbuild.image = b\nbuild.argv = cc a.z\n"
+	    "build.artifacts = a.out\nrun.argv = {prog}/a.out\noutcomes = ok re bf\n", err,
+	    sizeof err);
+	if (p == NULL)
+		fail_msg("%s", err);
+	assert_true(lang_has_outcome(p, "bf"));
+	assert_false(lang_has_outcome(p, "ml"));
+	assert_false(lang_has_outcome(p, "wa"));
 	lang_profile_free(p);
 }
 

@@ -41,6 +41,8 @@ def _index_sources():
     table = {}
     for lang in scenarios.LANGUAGES:
         for out in scenarios.OUTCOMES:
+            if not scenarios.possible(lang, out):
+                continue
             with open(scenarios.script_path(lang, out), encoding="utf-8") as fh:
                 table[(lang, fh.read())] = (lang, out)
     return table

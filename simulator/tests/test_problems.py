@@ -123,7 +123,7 @@ def cfg(**kw):
 
 def test_selection():
     languages, outcomes, matrix, rows = main.choose(cfg())
-    assert len(matrix) == len(scenarios.LANGUAGES) * len(scenarios.OUTCOMES)
+    assert len(matrix) == len(scenarios.all_scenarios())
     assert [pb.name for pb in rows] == list(problems.NAMES)
     _, _, matrix, rows = main.choose(cfg(tables="matrix"))
     assert matrix and rows == []

@@ -7,13 +7,33 @@ import pytest
 from simulator import scenarios
 
 
+def profile_outcomes(path):
+    """The cells a profile says its language can reach: its "outcomes" key,
+    else all six, or all but bf without a build step (lang/README)."""
+    keys = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            line = line.strip()
+            if line and not line.startswith("#") and "=" in line:
+                k, v = line.split("=", 1)
+                keys.setdefault(k.strip(), v.strip())
+    if "outcomes" in keys:
+        return set(keys["outcomes"].split())
+    return set(scenarios.OUTCOMES) - (set() if "build.argv" in keys else {"bf"})
+
+
 def test_every_cell_has_an_expectation_and_a_program():
     cells = scenarios.all_scenarios()
-    assert len(cells) == len(scenarios.LANGUAGES) * len(scenarios.OUTCOMES)
+    impossible = sum(len(v) for v in scenarios.IMPOSSIBLE.values())
+    assert len(cells) == len(scenarios.LANGUAGES) * len(scenarios.OUTCOMES) - impossible
     # Every language profile the project ships has its row in the matrix.
     lang_dir = os.path.join(os.path.dirname(scenarios.SCRIPTS_DIR), "..", "lang")
     profiles = {f[:-len(".lang")] for f in os.listdir(lang_dir) if f.endswith(".lang")}
     assert profiles == set(scenarios.LANGUAGES)
+    # The cells the matrix leaves out are those the profiles say cannot exist.
+    for lang in scenarios.LANGUAGES:
+        can = profile_outcomes(os.path.join(lang_dir, lang + ".lang"))
+        assert {o for o in scenarios.OUTCOMES if scenarios.possible(lang, o)} == can, lang
     for sc in cells:
         assert os.path.isfile(sc.script_path), sc.script_path
         assert sc.source().strip(), sc.script_path
@@ -70,7 +90,9 @@ def test_submission_record():
 
 def test_unknown_cells_are_refused():
     with pytest.raises(KeyError):
-        scenarios.scenario("cobol", "ok")
+        scenarios.scenario("intercal", "ok")
+    with pytest.raises(KeyError):
+        scenarios.scenario("forth", "bf")
     with pytest.raises(KeyError):
         scenarios.scenario("c", "xx")
 

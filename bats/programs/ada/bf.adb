@@ -1,0 +1,6 @@
+--  Does not compile.
+procedure Main is
+   X : Integer := ;
+begin
+   null;
+end Main;

@@ -1,0 +1,2 @@
+;; Spins forever.
+(loop [n 0] (recur (mod (inc n) 1000000)))

@@ -1,0 +1,10 @@
+*> Calls a program that does not exist: libcob stops it with an error.
+IDENTIFICATION DIVISION.
+PROGRAM-ID. RE.
+DATA DIVISION.
+WORKING-STORAGE SECTION.
+01 IN-LINE PIC X(80).
+PROCEDURE DIVISION.
+    ACCEPT IN-LINE
+    CALL "NOSUCHPROGRAM"
+    STOP RUN.

@@ -1,0 +1,3 @@
+# Does not compile.
+x = = 1
+console.log x

@@ -1,0 +1,3 @@
+# Reads two integers, prints their sum.
+a, b = STDIN.gets_to_end.split.map(&.to_i64)
+puts a + b

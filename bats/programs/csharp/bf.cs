@@ -1,0 +1,8 @@
+// Does not compile.
+class Broken
+{
+	static void Main()
+	{
+		int x = ;
+	}
+}

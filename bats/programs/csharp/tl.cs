@@ -1,0 +1,11 @@
+// Spins forever.
+class Spin
+{
+	static volatile int n;
+
+	static void Main()
+	{
+		for (;;)
+			n++;
+	}
+}

@@ -1,0 +1,12 @@
+// Prints the sum plus one: a wrong answer.
+using System;
+
+class Solution
+{
+	static void Main()
+	{
+		string[] w = Console.In.ReadToEnd().Split((char[])null,
+		    StringSplitOptions.RemoveEmptyEntries);
+		Console.WriteLine(long.Parse(w[0]) + long.Parse(w[1]) + 1);
+	}
+}

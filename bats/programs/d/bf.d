@@ -1,0 +1,5 @@
+// Does not compile.
+void main()
+{
+	int x = ;
+}

@@ -1,0 +1,7 @@
+// Spins forever.
+void main()
+{
+	shared long n = 0;
+	for (;;)
+		n = n + 1;
+}

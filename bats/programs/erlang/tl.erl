@@ -1,0 +1,7 @@
+%% Spins forever.
+-module(main).
+-export([main/0]).
+
+main() -> spin(0).
+
+spin(N) -> spin((N + 1) rem 1000000).

@@ -1,0 +1,3 @@
+\ Spins forever.
+: spin begin again ;
+spin

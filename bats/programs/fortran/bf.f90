@@ -1,0 +1,6 @@
+! Does not compile.
+program bf
+  implicit none
+  integer :: a
+  a = = 1
+end program bf

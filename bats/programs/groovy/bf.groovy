@@ -1,0 +1,3 @@
+// Does not compile.
+def x = = 1
+println(x)

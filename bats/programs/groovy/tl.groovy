@@ -1,0 +1,3 @@
+// Spins forever.
+long n = 0
+while (true) n++

@@ -1,0 +1,7 @@
+// Spins forever.
+@Volatile var n = 0
+
+fun main() {
+    while (true)
+        n++
+}

@@ -1,0 +1,8 @@
+// Spins forever.
+int main(void)
+{
+	volatile unsigned long n = 0;
+
+	for (;;)
+		n++;
+}

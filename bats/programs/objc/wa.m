@@ -1,0 +1,24 @@
+// Prints the sum plus one: a wrong answer.
+#include <stdio.h>
+#include <objc/Object.h>
+
+@interface Adder : Object
++ (long)add:(long)a to:(long)b;
+@end
+
+@implementation Adder
++ (long)add:(long)a to:(long)b
+{
+	return a + b + 1;
+}
+@end
+
+int main(void)
+{
+	long a, b;
+
+	if (scanf("%ld %ld", &a, &b) != 2)
+		return 1;
+	printf("%ld\n", [Adder add:a to:b]);
+	return 0;
+}

@@ -1,0 +1,2 @@
+% Does not parse.
+main :- X = = 1, write(X).

@@ -1,0 +1,3 @@
+#lang racket/base
+;; Does not compile: an unbound identifier.
+(displayln (+ (read) no-such-thing))

@@ -1,0 +1,3 @@
+#lang racket/base
+;; Reads two integers, prints their sum.
+(displayln (+ (read) (read)))

@@ -1,0 +1,3 @@
+#lang racket/base
+;; Prints the sum plus one: a wrong answer.
+(displayln (+ (read) (read) 1))

@@ -1,0 +1,2 @@
+;; Reads two integers, prints their sum.
+(format t "~d~%" (+ (read) (read)))

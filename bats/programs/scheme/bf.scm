@@ -1,0 +1,2 @@
+;; Does not read: a parenthesis is never closed.
+(display (+ (read) (read))

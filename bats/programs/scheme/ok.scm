@@ -1,0 +1,3 @@
+;; Reads two integers, prints their sum.
+(display (+ (read) (read)))
+(newline)

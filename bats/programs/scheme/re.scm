@@ -1,0 +1,3 @@
+;; Divides by zero: an uncaught exception.
+(display (quotient (read) 0))
+(newline)

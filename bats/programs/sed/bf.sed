@@ -1,0 +1,2 @@
+# Does not parse: the s command never ends.
+s/a/b

@@ -1,0 +1,2 @@
+# Quits with exit status 3 before printing anything: a runtime error.
+Q3

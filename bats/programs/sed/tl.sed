@@ -1,0 +1,3 @@
+# Loops forever on the first line.
+:spin
+b spin

@@ -1,0 +1,3 @@
+# Does not parse: a brace is never closed.
+proc f {x} {
+    return [expr {$x + 1}

@@ -16,7 +16,9 @@ setup() {
 		echo "SCRC must name the built scrc binary (make check-integration sets it)" >&2
 		return 1
 	fi
-	builddir=$(cd "$(dirname "$SCRC")" && pwd)
+	builddir=$(cd "$(dirname "$SCRC")" && pwd -P)
+	# What scrc reports: the canonical path, however configure was invoked.
+	lang_dir=$(cd "$(repo_root)/lang" && pwd -P)
 	tmp=$(mktemp -d)
 	# What a new user's shell has: none of the paths the suite exports.
 	unset SCRC_LANG_DIR SCRC_BOX SCRC_SECCOMP
@@ -41,7 +43,7 @@ every_start_fails() {
 	require_docker
 	run "$SCRC" --check-config
 	[ "$status" -eq 0 ] || { echo "$output" >&2; return 1; }
-	[[ "$output" == *"SCRC_LANG_DIR=$(repo_root)/lang"* ]] ||
+	[[ "$output" == *"SCRC_LANG_DIR=$lang_dir"* ]] ||
 		{ echo "$output" | grep SCRC_LANG_DIR >&2; return 1; }
 	[[ "$output" == *"SCRC_BOX=$builddir/scrc-box"* ]] ||
 		{ echo "$output" | grep SCRC_BOX >&2; return 1; }
@@ -70,13 +72,13 @@ every_start_fails() {
 	ln -s "$SCRC" "$tmp/scrc"
 	run "$tmp/scrc" --check-config
 	[ "$status" -eq 0 ] || { echo "$output" >&2; return 1; }
-	[[ "$output" == *"SCRC_LANG_DIR=$(repo_root)/lang"* ]]
+	[[ "$output" == *"SCRC_LANG_DIR=$lang_dir"* ]]
 }
 
 @test "a copy of scrc outside the tree keeps the installed paths" {
 	cp "$SCRC" "$tmp/scrc"
 	run "$tmp/scrc" --check-config
-	[[ "$output" != *"$(repo_root)/lang"* ]] || { echo "$output" >&2; return 1; }
+	[[ "$output" != *"$lang_dir"* ]] || { echo "$output" >&2; return 1; }
 	if [ "$status" -ne 0 ]; then
 		# Nothing installed here: the error says what to set.
 		[[ "$output" == *"language profiles: "*"(set SCRC_LANG_DIR or --lang-dir"* ]] ||

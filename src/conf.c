@@ -437,10 +437,11 @@ conf_usage(void *stream)
 int
 conf_tree_find(const char *exe, const char *bindir, char **lang_dir, char **box_path)
 {
-	char dir[PATH_MAX], real_bindir[PATH_MAX], srcdir[PATH_MAX], *slash, *marker;
+	char dir[PATH_MAX], real_bindir[PATH_MAX], srcdir[PATH_MAX], real_lang[PATH_MAX];
+	char *slash, *marker, *lang;
 	struct stat st;
 	ssize_t n;
-	int fd;
+	int fd, ok;
 
 	*lang_dir = *box_path = NULL;
 	slash = strrchr(exe, '/');
@@ -471,12 +472,14 @@ conf_tree_find(const char *exe, const char *bindir, char **lang_dir, char **box_
 	/* A relative or stale marker (the tree moved) is no tree: installed paths. */
 	if (srcdir[0] != '/')
 		return 0;
-	*lang_dir = xasprintf("%s/lang", srcdir);
-	if (stat(*lang_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		free(*lang_dir);
-		*lang_dir = NULL;
+	/* Canonical, as --check-config shows it: configure may record "build/../src". */
+	lang = xasprintf("%s/lang", srcdir);
+	ok = realpath(lang, real_lang) != NULL && stat(real_lang, &st) == 0 &&
+	    S_ISDIR(st.st_mode);
+	free(lang);
+	if (!ok)
 		return 0;
-	}
+	*lang_dir = xstrdup(real_lang);
 	*box_path = xasprintf("%s/scrc-box", dir);
 	return 1;
 }

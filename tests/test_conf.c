@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -205,6 +206,8 @@ static const struct tree_case tree_cases[] = {
 	{ "@/build/scrc", "@/src\n", NULL, "@/src/lang", "@/build/scrc-box" },
 	/* In-tree build, marker without its newline. */
 	{ "@/src/scrc", "@/src", NULL, "@/src/lang", "@/src/scrc-box" },
+	/* configure run as ../src/configure records a non-canonical srcdir. */
+	{ "@/build/scrc", "@/build/../src\n", NULL, "@/src/lang", "@/build/scrc-box" },
 	/* The installed location never looks, spelt canonically or not. */
 	{ "@/build/scrc", "@/src\n", "@/build", "", "" },
 	{ "@/build/scrc", "@/src\n", "@/src/../build/", "", "" },
@@ -241,12 +244,14 @@ test_tree_find(void **state)
 {
 	static const char *dirs[] = { "src", "src/lang", "build", "copy", "rel", "stale",
 		"empty", NULL };
-	char root[] = "/tmp/scrc-test-tree-XXXXXX";
+	char tmpl[] = "/tmp/scrc-test-tree-XXXXXX", root[PATH_MAX];
 	const char **d;
 	size_t i;
 
 	(void)state;
-	assert_non_null(mkdtemp(root));
+	/* conf_tree_find answers canonical paths: so must the expected ones. */
+	assert_non_null(mkdtemp(tmpl));
+	assert_non_null(realpath(tmpl, root));
 	for (d = dirs; *d != NULL; d++) {
 		char *p = xasprintf("%s/%s", root, *d);
 

@@ -26,6 +26,8 @@ all=(
 	python3-matplotlib
 	python3-pytest
 	docker-compose
+	# the Debian package (contrib/deb-test.sh)
+	debhelper dpkg-dev lintian
 )
 if [ $# -gt 0 ]; then
 	want=("$@")

@@ -148,6 +148,10 @@ kill -TERM "$worker_pid"; wait "$worker_pid" || true
 worker_pid=
 phase_end
 
+phase_start "debian package (build, lintian, install in a fresh container, judge)"
+timeout --kill-after=30 900 bash contrib/deb-test.sh
+phase_end
+
 phase_start "benchmark (quick, figures only)"
 "$PYTHON" -m simulator.bench --quick --scrc "$top/scrc" --brokers "$KAFKA_BROKERS" \
 	--out "$top/bench-out"

@@ -6,10 +6,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "conf.h"
 #include "util.h"
@@ -113,6 +116,8 @@ static const struct conf_entry conf_table[] = {
 	  "debug logging" },
 };
 #define CONF_N (sizeof conf_table / sizeof conf_table[0])
+
+static void	conf_tree_defaults(void);
 
 /*
  * A number beyond the setting's range, or beyond int64 itself: the same
@@ -273,6 +278,7 @@ conf_load(int *argc, char **argv, char *errstr, size_t errstr_size)
 	int in, out;
 
 	conf_defaults();
+	conf_tree_defaults();
 	for (i = 0; i < CONF_N; i++) {
 		const struct conf_entry *e = &conf_table[i];
 		const char *v;
@@ -419,4 +425,80 @@ conf_usage(void *stream)
 		fprintf(stream, "  %-24s %-24s %s%s%s%s\n", flag, e->env ? e->env : "",
 		    e->help, e->def ? " [" : "", e->def ? e->def : "", e->def ? "]" : "");
 	}
+}
+
+/*
+ * The build-tree marker: `make` writes it beside the scrc it built, holding
+ * the absolute source directory (lang/ lives there, also when the build
+ * directory is another one). `make install` never installs it, and a binary
+ * that sits in the configured bindir does not even look, so an installed
+ * scrc keeps the installed paths whatever lies beside it.
+ */
+int
+conf_tree_find(const char *exe, const char *bindir, char **lang_dir, char **box_path)
+{
+	char dir[PATH_MAX], real_bindir[PATH_MAX], srcdir[PATH_MAX], real_lang[PATH_MAX];
+	char *slash, *marker, *lang;
+	struct stat st;
+	ssize_t n;
+	int fd, ok;
+
+	*lang_dir = *box_path = NULL;
+	slash = strrchr(exe, '/');
+	if (slash == NULL || (size_t)(slash - exe) >= sizeof dir)
+		return 0;
+	memcpy(dir, exe, (size_t)(slash - exe));
+	dir[slash - exe] = '\0';
+	if (dir[0] == '\0')
+		strcpy(dir, "/");
+	if (bindir != NULL && realpath(bindir, real_bindir) != NULL) {
+		char real_dir[PATH_MAX];
+
+		if (realpath(dir, real_dir) != NULL && strcmp(real_dir, real_bindir) == 0)
+			return 0;
+	}
+
+	marker = xasprintf("%s/%s", dir, CONF_TREE_MARKER);
+	fd = open(marker, O_RDONLY | O_CLOEXEC);
+	free(marker);
+	if (fd < 0)
+		return 0;
+	n = read(fd, srcdir, sizeof srcdir - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	srcdir[n] = '\0';
+	srcdir[strcspn(srcdir, "\n")] = '\0';
+	/* A relative or stale marker (the tree moved) is no tree: installed paths. */
+	if (srcdir[0] != '/')
+		return 0;
+	/* Canonical, as --check-config shows it: configure may record "build/../src". */
+	lang = xasprintf("%s/lang", srcdir);
+	ok = realpath(lang, real_lang) != NULL && stat(real_lang, &st) == 0 &&
+	    S_ISDIR(st.st_mode);
+	free(lang);
+	if (!ok)
+		return 0;
+	*lang_dir = xstrdup(real_lang);
+	*box_path = xasprintf("%s/scrc-box", dir);
+	return 1;
+}
+
+/* When this process runs from a build tree, its tree's paths are the defaults. */
+static void
+conf_tree_defaults(void)
+{
+	char exe[PATH_MAX], *lang_dir, *box_path;
+	ssize_t n;
+
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n <= 0)
+		return;
+	exe[n] = '\0';
+	if (conf_tree_find(exe, SCRC_BINDIR, &lang_dir, &box_path) != 1)
+		return;
+	free(conf.lang_dir);
+	conf.lang_dir = lang_dir;
+	free(conf.box_path);
+	conf.box_path = box_path;
 }

@@ -67,6 +67,20 @@ void	conf_print(void *stream);
 /* Writes the settings back to the environment, so child processes
  * (scrc run spawned by the worker) see the same configuration. */
 void	conf_export(void);
+/*
+ * The file `make` writes beside an uninstalled scrc: one line, the absolute
+ * source directory of its build tree.
+ */
+#define CONF_TREE_MARKER	".scrc-build-tree"
+
+/*
+ * Whether the binary at path `exe` (absolute, symlinks resolved) runs from a
+ * build tree: 1 with the tree's profile directory and helper in *lang_dir
+ * and *box_path (the caller frees them), else 0 and both NULL. A binary in
+ * `bindir` (the installed location; NULL = no such check) is never a tree's.
+ * conf_load() applies it to the running binary before the environment.
+ */
+int	conf_tree_find(const char *exe, const char *bindir, char **lang_dir, char **box_path);
 /* Prints the flag table for --help. */
 void	conf_usage(void *stream);
 

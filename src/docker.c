@@ -937,12 +937,13 @@ docker_volume(const struct docker_box_spec *spec, char *vol, size_t vol_size, ch
 	int fd, rc, lock;
 
 	if (spec->box_path == NULL) {
-		util_seterr(errstr, errstr_size, "no scrc-box binary configured");
+		util_seterr(errstr, errstr_size, "no scrc-box binary configured (set SCRC_BOX)");
 		return -1;
 	}
 	fd = open(spec->box_path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		util_seterr(errstr, errstr_size, "%s: %s", spec->box_path, strerror(errno));
+		util_seterr(errstr, errstr_size, "scrc-box helper %s: %s (set SCRC_BOX)",
+		    spec->box_path, strerror(errno));
 		return -1;
 	}
 	/* FNV-1a over the contents: a new build gets a new volume. */
@@ -954,7 +955,8 @@ docker_volume(const struct docker_box_spec *spec, char *vol, size_t vol_size, ch
 	}
 	close(fd);
 	if (n < 0) {
-		util_seterr(errstr, errstr_size, "%s: %s", spec->box_path, strerror(errno));
+		util_seterr(errstr, errstr_size, "scrc-box helper %s: %s (set SCRC_BOX)",
+		    spec->box_path, strerror(errno));
 		return -1;
 	}
 	snprintf(vol, vol_size, "scrc-box-%016llx", (unsigned long long)h);

@@ -14,6 +14,7 @@
 #include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "conf.h"
 #include "docker.h"
@@ -29,6 +30,10 @@
 
 #define SCRC_MAX_RECORD	(256LL * 1024 * 1024)
 #define SCRC_EXIT_TEMPFAIL	EX_TEMPFAIL	/* 75: infrastructure failed, try again */
+#define LANG_DIR_HINT	"SCRC_LANG_DIR or --lang-dir to the directory of *.lang profiles, " \
+	"e.g. a source tree's lang/"
+
+static void	check_lang_dir(void);
 
 static void
 usage(FILE *f)
@@ -69,12 +74,32 @@ load_langs(void)
 	struct lang_set *langs;
 	char err[1024];
 
+	check_lang_dir();
 	langs = lang_load_dir(conf.lang_dir, err, sizeof err);
 	if (langs == NULL)
-		fatal("language profiles: %s", err);
+		fatal("language profiles: %s (the directory is SCRC_LANG_DIR or --lang-dir)",
+		    err);
 	if (lang_set_count(langs) == 0)
-		fatal("no language profiles in %s", conf.lang_dir);
+		fatal("no language profiles in %s (set " LANG_DIR_HINT ")", conf.lang_dir);
 	return langs;
+}
+
+/*
+ * A missing profile directory is a setup problem, not a bad profile: say
+ * which setting points elsewhere (an uninstalled scrc finds its tree's own,
+ * conf_tree_find, so this is an installed one or a moved tree).
+ */
+static void
+check_lang_dir(void)
+{
+	struct stat st;
+
+	if (stat(conf.lang_dir, &st) != 0)
+		fatal("language profiles: %s: %s (set " LANG_DIR_HINT ")", conf.lang_dir,
+		    strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		fatal("language profiles: %s: not a directory (set " LANG_DIR_HINT ")",
+		    conf.lang_dir);
 }
 
 /*
@@ -87,8 +112,11 @@ configure_boxes(void)
 	static char *seccomp;
 	char err[1024];
 
-	if (conf.seccomp == NULL || conf.seccomp[0] == '\0')
+	if (conf.seccomp == NULL || conf.seccomp[0] == '\0') {
+		/* Its directory missing is the lang dir's problem, not the profile's. */
+		check_lang_dir();
 		seccomp = xasprintf("%s/seccomp.json", conf.lang_dir);
+	}
 	else if (strcmp(conf.seccomp, "engine") != 0)
 		seccomp = xstrdup(conf.seccomp);
 	if (seccomp != NULL && access(seccomp, R_OK) != 0)
@@ -107,8 +135,8 @@ static void
 check_box(void)
 {
 	if (access(conf.box_path, R_OK) != 0)
-		fatal("scrc-box helper %s: %s (set SCRC_BOX or --box)", conf.box_path,
-		    strerror(errno));
+		fatal("scrc-box helper %s: %s (set SCRC_BOX or --box to the scrc-box binary)",
+		    conf.box_path, strerror(errno));
 }
 
 static int

@@ -1,18 +1,24 @@
 /*
  * test_conf.c - the configuration table: defaults, environment, flags
- * winning over the environment, and every kind of bad value.
+ * winning over the environment, and every kind of bad value; and how an
+ * uninstalled scrc recognises its build tree.
  */
 #include "config.h"
 
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "conf.h"
+#include "util.h"
 
 static const char *conf_env_names[] = {
 	"KAFKA_BROKERS", "KAFKA_TOPIC", "RUNNER_MAX_PARALLEL", "RUNNER_TIME_LIMIT",
@@ -181,6 +187,128 @@ test_export_round_trip(void **state)
 	assert_int_equal(conf.default_memory_bytes, 96 << 20);
 }
 
+/*
+ * Build trees laid out under a scratch directory. Each row: where the
+ * binary is, the marker beside it (NULL = none), the installed bindir, and
+ * what conf_tree_find must answer ("" = nothing found). "@" stands for the
+ * scratch directory.
+ */
+struct tree_case {
+	const char	*exe;
+	const char	*marker;
+	const char	*bindir;
+	const char	*lang_dir;
+	const char	*box_path;
+};
+
+static const struct tree_case tree_cases[] = {
+	/* Out-of-tree build: lang/ in the source dir, scrc-box beside scrc. */
+	{ "@/build/scrc", "@/src\n", NULL, "@/src/lang", "@/build/scrc-box" },
+	/* In-tree build, marker without its newline. */
+	{ "@/src/scrc", "@/src", NULL, "@/src/lang", "@/src/scrc-box" },
+	/* configure run as ../src/configure records a non-canonical srcdir. */
+	{ "@/build/scrc", "@/build/../src\n", NULL, "@/src/lang", "@/build/scrc-box" },
+	/* The installed location never looks, spelt canonically or not. */
+	{ "@/build/scrc", "@/src\n", "@/build", "", "" },
+	{ "@/build/scrc", "@/src\n", "@/src/../build/", "", "" },
+	/* Another bindir does not stop a tree's binary. */
+	{ "@/build/scrc", "@/src\n", "@/src", "@/src/lang", "@/build/scrc-box" },
+	/* No marker: an installed or copied binary. */
+	{ "@/copy/scrc", NULL, NULL, "", "" },
+	/* Markers that name no usable tree. */
+	{ "@/rel/scrc", "src\n", NULL, "", "" },
+	{ "@/stale/scrc", "@/gone\n", NULL, "", "" },
+	{ "@/empty/scrc", "", NULL, "", "" },
+	{ "scrc", NULL, NULL, "", "" },
+};
+
+static char *
+tree_path(const char *root, const char *pattern)
+{
+	struct buf b;
+	const char *p;
+
+	buf_init(&b);
+	for (p = pattern; *p != '\0'; p++) {
+		if (*p == '@')
+			buf_append(&b, root, strlen(root));
+		else
+			buf_append(&b, p, 1);
+	}
+	buf_append(&b, "", 1);
+	return b.data;
+}
+
+static void
+test_tree_find(void **state)
+{
+	static const char *dirs[] = { "src", "src/lang", "build", "copy", "rel", "stale",
+		"empty", NULL };
+	char tmpl[] = "/tmp/scrc-test-tree-XXXXXX", root[PATH_MAX];
+	const char **d;
+	size_t i;
+
+	(void)state;
+	/* conf_tree_find answers canonical paths: so must the expected ones. */
+	assert_non_null(mkdtemp(tmpl));
+	assert_non_null(realpath(tmpl, root));
+	for (d = dirs; *d != NULL; d++) {
+		char *p = xasprintf("%s/%s", root, *d);
+
+		assert_int_equal(mkdir(p, 0755), 0);
+		free(p);
+	}
+	for (i = 0; i < sizeof tree_cases / sizeof tree_cases[0]; i++) {
+		const struct tree_case *c = &tree_cases[i];
+		char *exe = tree_path(root, c->exe), *marker = NULL;
+		char *bindir = c->bindir ? tree_path(root, c->bindir) : NULL;
+		char *want_lang = tree_path(root, c->lang_dir);
+		char *want_box = tree_path(root, c->box_path);
+		char *lang_dir, *box_path;
+		int rc;
+
+		if (c->marker != NULL) {
+			char *text = tree_path(root, c->marker);
+			FILE *f;
+
+			marker = xasprintf("%.*s/%s", (int)(strrchr(exe, '/') - exe), exe,
+			    CONF_TREE_MARKER);
+			assert_non_null(f = fopen(marker, "w"));
+			fputs(text, f);
+			fclose(f);
+			free(text);
+		}
+		rc = conf_tree_find(exe, bindir, &lang_dir, &box_path);
+		if (rc != (want_lang[0] != '\0'))
+			fail_msg("case %zu (%s): conf_tree_find returned %d", i, c->exe, rc);
+		if (rc == 1) {
+			assert_string_equal(lang_dir, want_lang);
+			assert_string_equal(box_path, want_box);
+		} else {
+			assert_null(lang_dir);
+			assert_null(box_path);
+		}
+		if (marker != NULL)
+			unlink(marker);
+		free(lang_dir);
+		free(box_path);
+		free(marker);
+		free(want_lang);
+		free(want_box);
+		free(bindir);
+		free(exe);
+	}
+	for (i = 0; dirs[i] != NULL; i++)
+		;
+	while (i-- > 0) {
+		char *p = xasprintf("%s/%s", root, dirs[i]);
+
+		assert_int_equal(rmdir(p), 0);
+		free(p);
+	}
+	assert_int_equal(rmdir(root), 0);
+}
+
 int
 main(void)
 {
@@ -189,6 +317,7 @@ main(void)
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_unknown_args_are_kept),
 		cmocka_unit_test(test_export_round_trip),
+		cmocka_unit_test(test_tree_find),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1066,12 +1066,18 @@ worker_main(void)
 		want_pause = w->stop != WORKER_RUN || active >= (size_t)conf.max_parallel ||
 		    worker_enough(w);
 		/*
-		 * Also re-asserted every second (cheap), so that partitions
-		 * that came and went in a rebalance always end up in the
-		 * wanted state.
+		 * A pause is also re-asserted every second (cheap), so that
+		 * partitions that came and went in a rebalance always end up
+		 * paused. A resume is only ever sent to paused partitions
+		 * (new ones start unpaused): librdkafka 2.0 restarts the fetch
+		 * of a running partition that is "resumed" at the offset it
+		 * was assigned at, so every record since would be consumed
+		 * again, once a second.
 		 */
-		if (want_pause != w->paused || w->pause_dirty ||
-		    util_now_ms() - w->pause_at >= 1000) {
+		if (!want_pause && !w->paused)
+			w->pause_dirty = 0;
+		if (want_pause != w->paused || (want_pause && (w->pause_dirty ||
+		    util_now_ms() - w->pause_at >= 1000))) {
 			if (kafka_pause(w->k, want_pause, why, sizeof why) != 0)
 				log_warn("kafka: %s", why);
 			else {

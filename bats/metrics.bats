@@ -180,37 +180,45 @@ healthz_wait() {
 			echo '{"id":"py-wa-'$i'","language":"python","source":"print(5)","tests":[{"input":"","expected_output":"4\n"}]}'
 		done
 		echo '{"id":"py-re","language":"python","source":"raise SystemExit(3)","tests":[{"input":"","expected_output":""}]}'
+		# The same checker twice: built once (a cache miss), then reused (a hit).
+		for i in 1 2; do
+			echo '{"id":"py-chk-'$i'","language":"python","source":"print(4)","tests":[{"input":"","expected_output":"4\n"}],"checker":{"language":"python","source":"import sys\nsys.exit(0 if open(sys.argv[2]).read().split() == open(sys.argv[3]).read().split() else 1)\n"}}'
+		done
 		echo '{"id":"bad-lang","language":"cobol-99","source":"x"}'
 		echo 'this is not json'
 	} | $KT produce "$T"
-	start_worker RUNNER_MAX_PARALLEL=2
+	start_worker RUNNER_MAX_PARALLEL=2 SCRC_CACHE_DIR="$W/cache"
 	start_prometheus
-	wait_judged "$W/worker.log" 9 180 || { tail -n 20 "$W/worker.log"; false; }
+	wait_judged "$W/worker.log" 11 180 || { tail -n 20 "$W/worker.log"; false; }
 
 	# Every submission by language and status, as Prometheus stored it.
 	prom_wait 'sum by (language, status) (scrc_submissions_judged_total{job="scrc"})' \
 'language=c,status=OK 1
 language=cobol-99,status=IE 1
 language=invalid,status=IE 1
-language=python,status=OK 3
+language=python,status=OK 5
 language=python,status=RE 1
 language=python,status=WA 2' 30
 	# ...and the broker has the same verdicts.
-	$KT collect "$R" --count 9 --all --timeout 30 >"$W/res.jsonl"
+	$KT collect "$R" --count 11 --all --timeout 30 >"$W/res.jsonl"
 	$PYTHON - "$W/res.jsonl" <<'EOF'
 import collections, json, sys
 res = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 got = collections.Counter(r["status"] for r in res)
-assert got == {"OK": 4, "WA": 2, "RE": 1, "IE": 2}, got
+assert got == {"OK": 6, "WA": 2, "RE": 1, "IE": 2}, got
 EOF
-	# One box per Python submission, a build and a run box for C; all gone.
-	prom_wait 'scrc_containers_started_total{job="scrc"}' ' 8' 10
-	prom_wait 'scrc_containers_removed_total{job="scrc"}' ' 8' 10
-	# The 8 that reached a judge (which refuses cobol-99) have a judge time;
-	# all 9 a queue time (the worker answers the one that is not JSON itself).
-	prom_wait 'scrc_judge_duration_seconds_count{job="scrc"}' ' 8' 10
-	prom_wait 'scrc_queue_to_result_seconds_count{job="scrc"}' ' 9' 10
-	prom_wait 'scrc_queue_to_result_seconds_bucket{job="scrc",le="+Inf"}' 'le=+Inf 9' 10
+	prom_wait 'scrc_build_cache_misses_total{job="scrc"}' ' 1' 10
+	prom_wait 'scrc_build_cache_hits_total{job="scrc"}' ' 1' 10
+	# Boxes: a run box for each of the 8 Python submissions, a build and a
+	# run box for the C one, a checker box for each of the 2 checked ones
+	# and a build box for the checker, built once: 8 + 2 + 2 + 1, all gone.
+	prom_wait 'scrc_containers_started_total{job="scrc"}' ' 13' 10
+	prom_wait 'scrc_containers_removed_total{job="scrc"}' ' 13' 10
+	# The 10 that reached a judge (which refuses cobol-99) have a judge time;
+	# all 11 a queue time (the worker answers the one that is not JSON itself).
+	prom_wait 'scrc_judge_duration_seconds_count{job="scrc"}' ' 10' 10
+	prom_wait 'scrc_queue_to_result_seconds_count{job="scrc"}' ' 11' 10
+	prom_wait 'scrc_queue_to_result_seconds_bucket{job="scrc",le="+Inf"}' 'le=+Inf 11' 10
 	prom_wait 'scrc_slots{job="scrc"}' ' 2' 10
 	prom_wait 'scrc_in_flight_submissions{job="scrc"}' ' 0' 10
 	prom_wait 'scrc_infra_failures_total{job="scrc"} + scrc_retries_total{job="scrc"}' ' 0' 10
@@ -219,6 +227,10 @@ EOF
 "partition=0,topic=$T 0
 partition=1,topic=$T 0" 30
 	prom_wait 'up{job="scrc"}' ' 1' 10
+	# Kept for whoever reads the run (bats --no-tempdir-cleanup).
+	curl -s "http://127.0.0.1:$MPORT/metrics" >"$W/metrics.txt"
+	curl -s --data-urlencode 'query=sum by (language, status) (scrc_submissions_judged_total{job="scrc"})' \
+		"http://127.0.0.1:$PPORT/api/v1/query" >"$W/judged.json"
 
 	# Every log line is one JSON object with the text line's fields.
 	$PYTHON - "$W/worker.log" <<'EOF'
@@ -229,7 +241,7 @@ for line in open(sys.argv[1]):
     assert set(o) == {"time", "program", "pid", "level", "message"}, o
     assert o["level"] in ("debug", "info", "warn", "error"), o
     n += "judged id=" in o["message"]
-assert n == 9, n
+assert n == 11, n
 EOF
 }
 
@@ -264,13 +276,20 @@ EOF
 	local rc=0
 	create_topic "$T" 1
 	create_topic "$R" 1
-	# Runs into its wall limit (5 s): the drain has something to wait for.
-	echo '{"id":"slow","language":"python","source":"import time\ntime.sleep(30)","tests":[{"input":"","expected_output":""}]}' |
-		$KT produce "$T"
+	# Runs into its wall limit (5 s): the drain has something to wait for;
+	# the two behind it wait for the one slot.
+	{
+		echo '{"id":"slow","language":"python","source":"import time\ntime.sleep(30)","tests":[{"input":"","expected_output":""}]}'
+		$KT gen 2 --prefix behind
+	} | $KT produce "$T"
 	start_worker
 	healthz_wait 200 30
-	# Straight from the worker this time: the judge is running.
+	# Straight from the worker this time: the judge is running, and nothing
+	# is committed yet, so all three records are lag.
 	wait_until "$WORKER_PID" 30 judging
+	curl -s "http://127.0.0.1:$MPORT/metrics" >"$W/metrics.txt"
+	grep -qxF "scrc_consumer_lag{topic=\"$T\",partition=\"0\"} 3" "$W/metrics.txt" ||
+		{ grep lag "$W/metrics.txt"; false; }
 	kill -TERM "$WORKER_PID"
 	healthz_wait 503 5
 	[ "$HEALTH" = "unhealthy: not consuming: the worker is shutting down" ] ||

@@ -162,3 +162,32 @@ no_containers_left() {
 		return 1
 	fi
 }
+
+# wait_judged LOG N SECONDS: waits until a worker's LOG has N "judged" lines
+# (text or JSON log format alike).
+wait_judged() {
+	local i n
+	for ((i = 0; i < $3 * 10; i++)); do
+		n=$(grep -c 'judged id=' "$1" 2>/dev/null) || n=0
+		[ "$n" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	echo "$1: fewer than $2 judged after $3 s" >&2
+	return 1
+}
+
+# worker_suite_setup: for the suites that run `scrc worker` against the real
+# broker and engine (fails unless both answer): SCRC (the binary), KT (the
+# Kafka tool), T, R and G (this test's own topics and consumer group) and
+# W (its temp dir).
+worker_suite_setup() {
+	require_kafka || return 1
+	require_docker || return 1
+	SCRC=${SCRC:-$(repo_root)/scrc}
+	[ -x "$SCRC" ] || { echo "no scrc binary at $SCRC (set SCRC)" >&2; return 1; }
+	KT="$PYTHON $(repo_root)/bats/kafka_tool.py"
+	T=$(unique_topic)
+	R=$T-results
+	G=$T-group
+	W=$BATS_TEST_TMPDIR
+}

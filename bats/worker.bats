@@ -7,15 +7,7 @@
 load helpers
 
 setup() {
-	require_kafka
-	require_docker
-	SCRC=${SCRC:-$(repo_root)/scrc}
-	[ -x "$SCRC" ] || { echo "no scrc binary at $SCRC (set SCRC)" >&2; return 1; }
-	KT="$PYTHON $(repo_root)/bats/kafka_tool.py"
-	T=$(unique_topic)
-	R=$T-results
-	G=$T-group
-	W=$BATS_TEST_TMPDIR
+	worker_suite_setup
 	WORKER_PIDS=()
 }
 
@@ -52,18 +44,6 @@ wait_exit() {
 	done
 	echo "worker $pid still running after $2 s" >&2
 	return 255
-}
-
-# wait_judged LOG N SECONDS: waits until LOG has N "judged" lines.
-wait_judged() {
-	local i n
-	for ((i = 0; i < $3 * 10; i++)); do
-		n=$(grep -c 'judged id=' "$1" 2>/dev/null) || n=0
-		[ "$n" -ge "$2" ] && return 0
-		sleep 0.1
-	done
-	echo "$1: fewer than $2 judged after $3 s" >&2
-	return 1
 }
 
 # results_check FILE PYTHON-CODE: runs the code with `res` = list of result

@@ -17,11 +17,13 @@ prog=${0##*/}
 all=(
 	# build
 	autoconf automake libtool pkg-config make gcc libc6-dev
-	librdkafka-dev libjsmn-dev libpipeline-dev libcmocka-dev
+	librdkafka-dev libjsmn-dev libpipeline-dev libcmocka-dev libmicrohttpd-dev
 	# integration tests: Docker engine and image building; Podman as the CLI
 	bats docker.io mmdebstrap podman
 	# integration tests: Kafka broker (fetched by Maven) and clients
 	kcat python3 python3-confluent-kafka maven default-jre-headless jq
+	# integration tests: metrics scraped by a real Prometheus
+	prometheus curl
 	# benchmark plots
 	python3-matplotlib
 	python3-pytest

@@ -114,6 +114,10 @@ static const struct conf_entry conf_table[] = {
 	  "60s", 0, INT64_MAX, "period of throughput log lines (0 = never)" },
 	{ "SCRC_VERBOSE", "verbose", CONF_BOOL, OFF(verbose), "0", 0, 1,
 	  "debug logging" },
+	{ "SCRC_LOG_FORMAT", "log-format", CONF_STRING, OFF(log_format), "text", 0, 0,
+	  "log lines as \"text\" or \"json\" (one object per line)" },
+	{ "SCRC_METRICS_LISTEN", "metrics-listen", CONF_STRING, OFF(metrics_listen), NULL, 0,
+	  0, "worker: serve /metrics and /healthz on ADDR:PORT (default: off)" },
 };
 #define CONF_N (sizeof conf_table / sizeof conf_table[0])
 
@@ -347,6 +351,12 @@ conf_load(int *argc, char **argv, char *errstr, size_t errstr_size)
 		util_seterr(errstr, errstr_size,
 		    "RUNNER_MEMORY_LIMIT (%lld) is above SCRC_MAX_MEMORY_LIMIT (%lld)",
 		    (long long)conf.default_memory_bytes, (long long)conf.max_memory_bytes);
+		return -1;
+	}
+	if (conf.log_format == NULL || (strcmp(conf.log_format, "text") != 0 &&
+	    strcmp(conf.log_format, "json") != 0)) {
+		util_seterr(errstr, errstr_size, "SCRC_LOG_FORMAT must be \"text\" or \"json\", "
+		    "not \"%s\"", conf.log_format ? conf.log_format : "");
 		return -1;
 	}
 	if (conf.verbose)

@@ -49,6 +49,8 @@ struct conf {
 	int64_t	 drain_timeout_ms;	/* SCRC_DRAIN_TIMEOUT */
 	int64_t	 stats_interval_ms;	/* SCRC_STATS_INTERVAL */
 	int	 verbose;		/* -v */
+	char	*log_format;		/* SCRC_LOG_FORMAT: "text" or "json" */
+	char	*metrics_listen;	/* SCRC_METRICS_LISTEN: ADDR:PORT, NULL = off */
 };
 
 /* The loaded configuration; read-only once conf_load() returned. */

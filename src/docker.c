@@ -42,6 +42,7 @@
 
 #include "boxproto.h"
 #include "docker.h"
+#include "tally.h"
 #include "uidpool.h"
 #include "util.h"
 
@@ -119,7 +120,7 @@ static int	docker_volume(const struct docker_box_spec *spec, char *vol, size_t v
 		    char *errstr, size_t errstr_size);
 static int	docker_volume_fill(const struct docker_box_spec *spec, const char *vol,
 		    char *errstr, size_t errstr_size);
-static void	docker_rm(const char *name);
+static int	docker_rm(const char *name);
 static size_t	docker_rm_args(const char **args);
 static int	docker_rm_one(const char *name, struct docker_cmd *res, char *errstr,
 		    size_t errstr_size);
@@ -1083,20 +1084,23 @@ docker_rm_one(const char *name, struct docker_cmd *res, char *errstr, size_t err
 	return docker_cmd_run(args, NULL, 0, DOCKER_CALL_MS, res, errstr, errstr_size);
 }
 
-/* docker rm -f NAME, errors logged only. */
-static void
+/* docker rm -f NAME, errors logged only; 0 when it was removed. */
+static int
 docker_rm(const char *name)
 {
 	struct docker_cmd res;
 	char err[512];
+	int rc = -1;
 
 	if (docker_rm_one(name, &res, err, sizeof err) != 0)
 		log_warn("docker: removing %s: %s", name, err);
 	else if (res.status != 0) {
 		docker_cmd_error(&res, "docker rm -f", err, sizeof err);
 		log_warn("docker: removing %s: %s", name, err);
-	}
+	} else
+		rc = 0;
 	docker_cmd_free(&res);
+	return rc;
 }
 
 /* Keeps (the start of) what `docker start -ai` says on stderr. */
@@ -1431,6 +1435,7 @@ docker_box_launch(const struct docker_box_spec *spec, char *errstr, size_t errst
 		return NULL;
 	}
 	docker_cmd_free(&res);
+	tally_add(TALLY_CONTAINERS_STARTED, 1);
 
 	box = xcalloc(1, sizeof *box);
 	box->uid = lease;
@@ -1926,7 +1931,8 @@ docker_box_close(struct docker_box *box)
 		close(box->proc.in);
 		box->proc.in = -1;
 	}
-	docker_rm(box->name);
+	if (docker_rm(box->name) == 0)
+		tally_add(TALLY_CONTAINERS_REMOVED, 1);
 	if (box->proc.p != NULL)
 		docker_reap(&box->proc, util_now_ms() + DOCKER_CLOSE_MS, NULL);
 	docker_proc_close(&box->proc);

@@ -648,3 +648,60 @@ kafka_close(struct kafka *k, int flush_ms)
 	free(k->bootstrap);
 	free(k);
 }
+
+int
+kafka_probe(struct kafka *k, int timeout_ms, char *errstr, size_t errstr_size)
+{
+	const struct rd_kafka_metadata *md = NULL;
+	rd_kafka_resp_err_t err;
+
+	/* The producer's handle: results are what must reach the cluster. */
+	err = rd_kafka_metadata(k->producer, 0, NULL, &md, timeout_ms);
+	if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+		util_seterr(errstr, errstr_size, "no broker answers a metadata request within "
+		    "%d ms (%s)", timeout_ms, rd_kafka_err2str(err));
+		return -1;
+	}
+	rd_kafka_metadata_destroy(md);
+	return 0;
+}
+
+int
+kafka_lag(struct kafka *k, int timeout_ms, kafka_lag_cb *cb, void *arg, char *errstr,
+    size_t errstr_size)
+{
+	rd_kafka_topic_partition_list_t *parts = NULL;
+	rd_kafka_resp_err_t err;
+	int64_t lo, hi, lag;
+	int i, rc = 0;
+
+	err = rd_kafka_assignment(k->consumer, &parts);
+	if (err == RD_KAFKA_RESP_ERR_NO_ERROR && parts->cnt > 0)
+		err = rd_kafka_committed(k->consumer, parts, timeout_ms);
+	if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+		util_seterr(errstr, errstr_size, "committed offsets: %s", rd_kafka_err2str(err));
+		if (parts != NULL)
+			rd_kafka_topic_partition_list_destroy(parts);
+		return -1;
+	}
+	for (i = 0; i < parts->cnt; i++) {
+		rd_kafka_topic_partition_t *p = &parts->elems[i];
+
+		/*
+		 * Through the producer: on the consumer's connection the request
+		 * queues behind the fetch long-poll (up to fetch.wait.max.ms each).
+		 */
+		err = rd_kafka_query_watermark_offsets(k->producer, p->topic, p->partition, &lo,
+		    &hi, timeout_ms);
+		if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+			util_seterr(errstr, errstr_size, "watermarks of %s[%d]: %s", p->topic,
+			    (int)p->partition, rd_kafka_err2str(err));
+			rc = -1;
+			break;
+		}
+		lag = hi - (p->offset >= 0 ? p->offset : lo);
+		cb(p->topic, p->partition, lag > 0 ? lag : 0, arg);
+	}
+	rd_kafka_topic_partition_list_destroy(parts);
+	return rc;
+}

@@ -95,6 +95,26 @@ int		 kafka_fatal(struct kafka *k, char *errstr, size_t errstr_size);
 int		 kafka_partition_in(const rd_kafka_topic_partition_list_t *parts,
 		    const char *topic, int32_t partition);
 
+/*
+ * Asks the cluster for its metadata, waiting at most timeout_ms: 0 when a
+ * broker answered, -1 with the error in errstr. Blocks; safe to call from
+ * another thread than the worker's while k is open.
+ */
+int		 kafka_probe(struct kafka *k, int timeout_ms, char *errstr,
+		    size_t errstr_size);
+
+/* One assigned partition's consumer lag (records not yet committed). */
+typedef void	kafka_lag_cb(const char *topic, int32_t partition, int64_t lag, void *arg);
+/*
+ * Calls cb for every partition currently assigned: the broker's high
+ * watermark minus the group's committed offset (minus the low watermark
+ * when nothing is committed yet). Blocks up to timeout_ms per broker
+ * request; thread-safe like kafka_probe. Returns 0, or -1 with errstr
+ * (partitions reported before the failure stand).
+ */
+int		 kafka_lag(struct kafka *k, int timeout_ms, kafka_lag_cb *cb, void *arg,
+		    char *errstr, size_t errstr_size);
+
 /* Commits the stored offsets now and waits for the answer. */
 int		 kafka_commit(struct kafka *k, char *errstr, size_t errstr_size);
 /*

@@ -21,11 +21,13 @@
 #include "uidpool.h"
 #include "judge.h"
 #include "lang.h"
+#include "logjson.h"
 #include "request.h"
 #include "result.h"
 #include "util.h"
 #include "progcache.h"
 #include "selftest.h"
+#include "tally.h"
 #include "worker.h"
 
 #define SCRC_MAX_RECORD	(256LL * 1024 * 1024)
@@ -523,6 +525,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "scrc: %s\n", err);
 		return 2;
 	}
+	if (strcmp(conf.log_format, "json") == 0)
+		log_set_format(logjson_format);
 	docker_set_cli(conf.docker);
 	configure_boxes();
 
@@ -551,6 +555,7 @@ main(int argc, char **argv)
 		}
 		if (strcmp(argv[i], "--worker-child") == 0) {
 			worker_child = 1;
+			tally_attach();	/* the worker's counters of containers and cache */
 			memmove(&argv[i], &argv[i + 1], (size_t)(argc - i) * sizeof *argv);
 			argc--;
 			i--;

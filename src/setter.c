@@ -15,6 +15,7 @@
 #include "conf.h"
 #include "progcache.h"
 #include "setter.h"
+#include "tally.h"
 #include "util.h"
 #include "verdict.h"
 
@@ -64,8 +65,11 @@ setter_artifacts(struct setter *s, const struct request_program *spec,
 	if (lock >= 0 && progcache_get(key, &s->files) == 0) {
 		progcache_unlock(lock);
 		log_info("%s: cache hit %.16s (%s)", s->what, key, s->lp->name);
+		tally_add(TALLY_CACHE_HITS, 1);
 		return 0;
 	}
+	if (lock >= 0)	/* -1: the cache is off, which is no miss */
+		tally_add(TALLY_CACHE_MISSES, 1);
 	memset(&in, 0, sizeof in);
 	in.lp = s->lp;
 	in.submission_id = submission_id;

@@ -15,6 +15,8 @@
 
 #include "util.h"
 
+static util_log_format_cb *util_log_format;
+
 int util_log_min_level = UTIL_LOG_INFO;
 
 static void
@@ -175,22 +177,45 @@ buf_steal(struct buf *b, size_t *len)
 }
 
 void
+log_set_format(util_log_format_cb *cb)
+{
+	util_log_format = cb;
+}
+
+void
+util_log_text(struct buf *out, const char *time, long pid, const char *level,
+    const char *msg)
+{
+	buf_printf(out, "%s scrc[%ld] %s: %s", time, pid, level, msg);
+}
+
+void
 log_msg(enum util_log_level level, const char *fmt, ...)
 {
 	static const char *names[] = { "debug", "info", "warn", "error" };
-	char ts[32];
+	util_log_format_cb *format = util_log_format;
+	char ts[32], *msg;
+	struct buf line;
 	va_list ap;
 
 	if ((int)level < util_log_min_level)
 		return;
 	util_timestamp(ts, sizeof ts);
-	flockfile(stderr);
-	fprintf(stderr, "%s scrc[%ld] %s: ", ts, (long)getpid(), names[level]);
+	/* The message first, so that the line is formatted (and escaped) whole. */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
 	va_end(ap);
-	fputc('\n', stderr);
+	buf_init(&line);
+	(format != NULL ? format : util_log_text)(&line, ts, (long)getpid(), names[level],
+	    msg != NULL ? msg : "(out of memory formatting a log message)");
+	buf_putc(&line, '\n');
+	/* One write per line: lines of children and threads never interleave. */
+	flockfile(stderr);
+	fwrite(line.data, 1, line.len, stderr);
 	funlockfile(stderr);
+	buf_free(&line);
+	free(msg);
 }
 
 void

@@ -52,6 +52,18 @@ void	log_msg(enum util_log_level level, const char *fmt, ...) UTIL_PRINTF(2, 3);
 #define log_info(...)	log_msg(UTIL_LOG_INFO, __VA_ARGS__)
 #define log_warn(...)	log_msg(UTIL_LOG_WARN, __VA_ARGS__)
 #define log_error(...)	log_msg(UTIL_LOG_ERROR, __VA_ARGS__)
+/*
+ * Formats one log line, without its newline, into out: time (RFC 3339),
+ * pid, level name ("debug" ... "error") and the message. Must be
+ * thread-safe (librdkafka logs from its own threads).
+ */
+typedef void	util_log_format_cb(struct buf *out, const char *time, long pid,
+		    const char *level, const char *msg);
+/* Today's text line: "TIME scrc[PID] LEVEL: MESSAGE". */
+void	util_log_text(struct buf *out, const char *time, long pid, const char *level,
+	    const char *msg);
+/* How log_msg formats its lines from now on (NULL: util_log_text). Start-up only. */
+void	log_set_format(util_log_format_cb *cb);
 /* Start-up only: logs and exits with status 2. */
 void	fatal(const char *fmt, ...) UTIL_PRINTF(1, 2) UTIL_NORETURN;
 

@@ -33,8 +33,10 @@
 
 #include "conf.h"
 #include "kafka.h"
+#include "monitor.h"
 #include "request.h"
 #include "result.h"
+#include "tally.h"
 #include "util.h"
 #include "worker.h"
 
@@ -83,6 +85,8 @@ struct worker_job {
 	char			*value;		/* the record, sent to each attempt */
 	size_t			 value_len;
 	int64_t			 watchdog_ms;	/* longest one attempt may take */
+	int64_t			 first_start_ms; /* monotonic: first attempt began, 0 = none */
+	int64_t			 ready_ms;	/* monotonic: the result was ready */
 
 	int			 attempts;
 	int64_t			 retry_at;
@@ -107,6 +111,8 @@ struct worker_job {
 
 struct worker {
 	struct kafka		*k;
+	struct monitor		*mon;		/* NULL without SCRC_METRICS_LISTEN */
+	int			 tally_fd;	/* given to children, or -1 */
 	struct worker_job	*jobs;
 	const char		*self;
 	char			*name;
@@ -179,8 +185,9 @@ worker_on_signal(int signo)
 /*
  * Runs in the child between fork and exec: its own process group (a ^C on
  * the worker's terminal must not reach the judges; the worker decides), a
- * SIGTERM if the worker dies, default SIGPIPE again, only fds 0-2 open, and
- * no blocked signals:
+ * SIGTERM if the worker dies, default SIGPIPE again, only fds 0-2 open
+ * (and the shared tally page as TALLY_CHILD_FD, with metrics), and no
+ * blocked signals:
  * libpipeline forks with SIGCHLD blocked and leaves it so in the child,
  * where it would starve the judge's own libpipeline SIGCHLD handler.
  */
@@ -189,11 +196,21 @@ worker_child_setup(void *data)
 {
 	sigset_t none;
 
-	(void)data;
+	const struct worker *w = data;
+	int first_closed = 3;
+
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (w->tally_fd >= 0) {
+		/* dup2 clears close-on-exec; the same number keeps it, so clear it. */
+		if (w->tally_fd == TALLY_CHILD_FD)
+			fcntl(TALLY_CHILD_FD, F_SETFD, 0);
+		else
+			dup2(w->tally_fd, TALLY_CHILD_FD);
+		first_closed = TALLY_CHILD_FD + 1;
+	}
 	/* librdkafka's internal pipes are not close-on-exec. */
-	close_range(3, ~0U, 0);
+	close_range((unsigned)first_closed, ~0U, 0);
 	setpgid(0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	signal(SIGPIPE, SIG_DFL);
@@ -314,7 +331,13 @@ worker_start_child(struct worker *w, struct worker_job *job)
 	pipecmd_arg(cmd, "--worker-child");
 	pipecmd_arg(cmd, "-");
 	pipecmd_setenv(cmd, "SCRC_FALLBACK_ID", job->fallback_id);
-	pipecmd_pre_exec(cmd, worker_child_setup, NULL, NULL);
+	if (w->tally_fd >= 0) {
+		char fd[16];
+
+		snprintf(fd, sizeof fd, "%d", TALLY_CHILD_FD);
+		pipecmd_setenv(cmd, TALLY_ENV, fd);
+	}
+	pipecmd_pre_exec(cmd, worker_child_setup, NULL, w);
 	job->pl = pipeline_new_commands(cmd, (void *)NULL);
 	pipeline_want_in(job->pl, in[0]);
 	pipeline_want_out(job->pl, out[1]);
@@ -330,6 +353,8 @@ worker_start_child(struct worker *w, struct worker_job *job)
 	buf_reset(&job->out);
 	job->out_over = 0;
 	job->attempts++;
+	if (job->first_start_ms == 0)
+		job->first_start_ms = util_now_ms();
 	job->deadline = util_add_sat(util_now_ms(), job->watchdog_ms);
 	job->state = WORKER_JOB_RUNNING;
 	log_debug("worker: %s: attempt %d, pid %ld", job->id, job->attempts, (long)job->pid);
@@ -395,6 +420,7 @@ worker_publish(struct worker *w, struct worker_job *job, char *json, size_t len)
 	job->result_len = len;
 	job->queued = 0;
 	job->state = WORKER_JOB_PUBLISHING;
+	job->ready_ms = util_now_ms();
 	free(job->value);	/* no further attempt needs the record */
 	job->value = NULL;
 	worker_try_produce(w, job);
@@ -496,6 +522,7 @@ worker_finish_attempt(struct worker *w, struct worker_job *job, const char *kill
 	log_warn("worker: %s: attempt %d/%lld failed: %s [%s]", job->id, job->attempts,
 	    (long long)conf.infra_retries + 1, job->last_why, cmdline ? cmdline : w->self);
 	free(cmdline);
+	monitor_infra_failure(w->mon);
 
 	if (job->attempts <= conf.infra_retries && w->stop != WORKER_STOP_FATAL) {
 		delay = WORKER_BACKOFF_MS << (job->attempts - 1 < 15 ? job->attempts - 1 : 15);
@@ -504,6 +531,7 @@ worker_finish_attempt(struct worker *w, struct worker_job *job, const char *kill
 		job->retry_at = util_now_ms() + delay;
 		job->state = WORKER_JOB_BACKOFF;
 		w->retries++;
+		monitor_retry(w->mon);
 		return;
 	}
 	/* Out of attempts: the child's own IE line says best what went wrong. */
@@ -632,9 +660,12 @@ worker_dispatch(struct worker *w)
 			/* Could not even start: counts as a failed attempt. */
 			job->attempts++;
 			log_warn("worker: %s: cannot start the judge: %s", job->id, job->last_why);
+			monitor_infra_failure(w->mon);
 			if (job->attempts <= conf.infra_retries) {
 				job->retry_at = now + WORKER_BACKOFF_MS;
 				job->state = WORKER_JOB_BACKOFF;
+				w->retries++;
+				monitor_retry(w->mon);
 			} else
 				worker_publish_ie(w, job, "cannot start the judge: %s",
 				    job->last_why);
@@ -802,6 +833,9 @@ worker_delivered(void *opaque, rd_kafka_resp_err_t err, const char *errstr, void
 	    "attempts=%d at=%s[%d]@%lld", job->id, job->language, status, cpu, dur,
 	    (long long)queue_ms, job->attempts, job->topic, (int)job->partition,
 	    (long long)job->offset);
+	monitor_judged(w->mon, job->language, status,
+	    job->first_start_ms > 0 ? (double)(job->ready_ms - job->first_start_ms) / 1000.0 : -1,
+	    (double)queue_ms / 1000.0);
 	w->answered++;
 	/* A record redelivered after a rebalance or outage counts once. */
 	if (conf.script_expected > 0 && worker_seen_add(w, job))
@@ -980,6 +1014,7 @@ worker_main(void)
 	int want_pause, rc = 0, stop_logged = 0;
 
 	memset(w, 0, sizeof *w);
+	w->tally_fd = -1;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = worker_on_signal;	/* no SA_RESTART: poll() wakes up */
 	sigemptyset(&sa.sa_mask);
@@ -1007,6 +1042,17 @@ worker_main(void)
 		log_error("worker: %s", why);
 		free(w->name);
 		return 1;
+	}
+	if (conf.metrics_listen != NULL && *conf.metrics_listen != '\0') {
+		w->mon = monitor_open(conf.metrics_listen, w->k, conf.max_parallel, why,
+		    sizeof why);
+		if (w->mon == NULL) {
+			log_error("worker: SCRC_METRICS_LISTEN=%s: %s", conf.metrics_listen, why);
+			kafka_close(w->k, 0);
+			free(w->name);
+			return 1;
+		}
+		w->tally_fd = monitor_tally_fd(w->mon);
 	}
 	w->started_ms = w->stats_at = util_now_ms();
 	log_info("worker %s starting: brokers=%s topic=%s results=%s group=%s parallel=%lld "
@@ -1066,12 +1112,18 @@ worker_main(void)
 		want_pause = w->stop != WORKER_RUN || active >= (size_t)conf.max_parallel ||
 		    worker_enough(w);
 		/*
-		 * Also re-asserted every second (cheap), so that partitions
-		 * that came and went in a rebalance always end up in the
-		 * wanted state.
+		 * A pause is also re-asserted every second (cheap), so that
+		 * partitions that came and went in a rebalance always end up
+		 * paused. A resume is only ever sent to paused partitions
+		 * (new ones start unpaused): librdkafka 2.0 restarts the fetch
+		 * of a running partition that is "resumed" at the offset it
+		 * was assigned at, so every record since would be consumed
+		 * again, once a second.
 		 */
-		if (want_pause != w->paused || w->pause_dirty ||
-		    util_now_ms() - w->pause_at >= 1000) {
+		if (!want_pause && !w->paused)
+			w->pause_dirty = 0;
+		if (want_pause != w->paused || (want_pause && (w->pause_dirty ||
+		    util_now_ms() - w->pause_at >= 1000))) {
 			if (kafka_pause(w->k, want_pause, why, sizeof why) != 0)
 				log_warn("kafka: %s", why);
 			else {
@@ -1086,6 +1138,8 @@ worker_main(void)
 		worker_dispatch(w);
 		worker_io(w, WORKER_TICK_MS);
 		worker_stats(w, 0);
+		monitor_tick(w->mon, worker_count(w, WORKER_ALL),
+		    worker_count(w, WORKER_MASK(WORKER_JOB_RUNNING)), w->stop == WORKER_RUN);
 
 		if (worker_count(w, WORKER_ALL) == 0) {
 			if (w->stop != WORKER_RUN)
@@ -1109,6 +1163,9 @@ worker_main(void)
 	}
 
 	worker_stats(w, 1);
+	/* Before the Kafka handles go: the server's threads use them. */
+	monitor_close(w->mon);
+	w->mon = NULL;
 	w->closing = 1;
 	if (w->stop != WORKER_STOP_FATAL && kafka_commit(w->k, why, sizeof why) != 0)
 		log_warn("worker: final %s", why);

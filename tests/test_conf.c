@@ -22,7 +22,8 @@
 
 static const char *conf_env_names[] = {
 	"KAFKA_BROKERS", "KAFKA_TOPIC", "RUNNER_MAX_PARALLEL", "RUNNER_TIME_LIMIT",
-	"RUNNER_MEMORY_LIMIT", "SCRIPT_EXPECTED", "SCRC_MAX_TIME_LIMIT", NULL
+	"RUNNER_MEMORY_LIMIT", "SCRIPT_EXPECTED", "SCRC_MAX_TIME_LIMIT", "SCRC_LOG_FORMAT",
+	"SCRC_METRICS_LISTEN", NULL
 };
 
 static void
@@ -117,6 +118,13 @@ static const struct conf_case conf_cases[] = {
 	  "RUNNER_TIME_LIMIT=2562047788016h is out of range" },
 	{ NULL, NULL, { "--max-time-limit=153722867280913m", NULL }, 0, 0, 0, 0,
 	  "flag: SCRC_MAX_TIME_LIMIT=153722867280913m is out of range" },
+	{ "SCRC_LOG_FORMAT", "json", { NULL }, 1, 1, 2000, 256 << 20, NULL },
+	{ "SCRC_LOG_FORMAT", "text", { "--log-format=json", NULL }, 1, 1, 2000, 256 << 20, NULL },
+	{ "SCRC_LOG_FORMAT", "JSON", { NULL }, 0, 0, 0, 0,
+	  "SCRC_LOG_FORMAT must be \"text\" or \"json\", not \"JSON\"" },
+	{ NULL, NULL, { "--log-format", "", NULL }, 0, 0, 0, 0, "not \"\"" },
+	{ NULL, NULL, { "--metrics-listen", "127.0.0.1:9464", NULL }, 1, 1, 2000, 256 << 20,
+	  NULL },
 };
 
 static void

@@ -4,10 +4,12 @@
 # starts a Docker engine and a real Kafka broker when none answers, builds
 # scrc with warnings as errors, runs the unit tests, builds the language
 # images, judges every profile's self-test program, runs the integration
-# suite against the real engine and broker,
-# the suites that judge through `scrc run` again with podman as the CLI,
+# suite against the real engine and broker (a real Prometheus scraping a
+# worker among it), the suites that judge through `scrc run` again with
+# podman as the CLI,
 # the cgroup v2 cases inside a user-mode-Linux guest (contrib/uml/),
 # the simulator's language x outcome matrix and problems through a real worker,
+# the Debian package (built, lintian, installed in a fresh container, judging),
 # a short benchmark (figures printed, never asserted) and `make distcheck`,
 # then stops whatever it started. Any failure makes it exit non-zero.
 #

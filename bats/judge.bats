@@ -208,7 +208,8 @@ lang_expect() {
 		.tests[0].exit_code == 0 and .tests[0].stdout != "5\n" and
 		.tests[0].stdout != "" and .stdout == .tests[0].stdout and
 		.tests[1].stdout == "" and .tests[1].duration_ms == 0 and
-		.tests[1].input == "10 20\n" and .tests[1].expected_output == "30\n"'
+		.tests[1].input == "10 20\n" and .tests[1].expected_output == "30\n" and
+		.error == "" and .tests[0].error == "" and (.reason | test("wrong answer"))'
 }
 
 @test "matrix TL: stopped at the CPU limit (or the wall limit on a busy host)" {
@@ -226,7 +227,8 @@ lang_expect() {
 @test "matrix ML: memory limit exceeded" {
 	matrix_expect ml '
 		.status == "ML" and ([.tests[].status] == ["ML", "-"]) and
-		(.tests[0].reason | test("memory")) and .tests[0].duration_ms < .wall_time_limit_ms'
+		(.tests[0].reason | test("memory")) and .tests[0].duration_ms < .wall_time_limit_ms and
+		.error == "" and .tests[0].error == ""'
 }
 
 @test "matrix BF: the compiler's diagnostics, no test run" {
@@ -245,7 +247,7 @@ lang_expect() {
 	matrix_expect re '
 		.status == "RE" and ([.tests[].status] == ["RE", "-"]) and
 		.tests[0].exit_code != 0 and .exit_code == .tests[0].exit_code and
-		(.tests[0].reason | test("exit code|signal"))'
+		(.tests[0].reason | test("exit code|signal")) and .error == "" and .tests[0].error == ""'
 	# A null dereference is SIGSEGV: 128 + 11.
 	lang_expect c re '.tests[0].exit_code == 139 and
 		(.tests[0].reason | test("signal 11"))'

@@ -123,8 +123,11 @@ box_walk_dir(struct box_walk *w, int fd, int depth)
 			}
 			continue;
 		}
-		/* The program may have taken its own permissions away. */
-		fchmodat(fd, de->d_name, 0700, 0);
+		/*
+		 * The program may have taken its own permissions away. A failure
+		 * here shows as the openat() below failing, which is counted.
+		 */
+		(void)!fchmodat(fd, de->d_name, 0700, 0);
 		sub = openat(fd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (sub < 0) {
 			w->left++;

@@ -53,7 +53,7 @@ read -r -a images <<< "${SCRC_UML_IMAGES:-scrc/base:bookworm scrc/gcc:bookworm s
 # What the guest needs besides Debian's essential set: a Docker engine and
 # client, the tools guest-init.sh calls, and scrc's shared libraries (scrc is
 # built on the host and linked dynamically; scrc-box is static).
-guest_packages=(docker.io mount kmod procps iproute2 util-linux jq librdkafka1 libpipeline1)
+guest_packages=(docker.io mount kmod procps iproute2 util-linux jq librdkafka1 libpipeline1 libmicrohttpd12)
 # Sizes of the sparse disk files (only what is written takes room).
 root_size=3G
 docker_size=6G

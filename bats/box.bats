@@ -2,7 +2,7 @@
 # box.bats - the execution engine through the real Docker engine: docker.c
 # opens a box (a sandboxed container with scrc-box as PID 1, attached over
 # one stream), sends files in, runs programs and fetches files back. A small
-# driver (box-probe, built here from src/docker.c, uidpool.c and util.c) speaks
+# driver (box-probe, built here from src/docker.c, uidpool.c, util.c and tally.c) speaks
 # docker.h from a line script; a static test program `t` in a throwaway
 # image plays the misbehaving submission (CPU hog, sleeper, memory hog,
 # output flood, fork bomb, daemon, disk filler, a family of memory-holding
@@ -330,7 +330,8 @@ int main(void)
 }
 EOF
 	gcc -std=gnu11 -O2 -D_GNU_SOURCE -I"$dir" -I"$root/src" -o "$dir/box-probe" \
-		"$dir/probe.c" "$root/src/docker.c" "$root/src/uidpool.c" "$root/src/util.c" -lpipeline
+		"$dir/probe.c" "$root/src/docker.c" "$root/src/uidpool.c" "$root/src/util.c" \
+		"$root/src/tally.c" -lpipeline
 	export PROBE=$dir/box-probe
 }
 

@@ -367,7 +367,7 @@ this is not json|json
 "just a string"|object
 {"id": "nosrc", "language": "c"}|source
 {"id": "empty", "language": "c", "source": ""}|source
-{"id": "lang", "language": "cobol", "source": "x"}|language.*cobol
+{"id": "lang", "language": "intercal", "source": "x"}|language.*intercal
 {"id": "neg", "language": "c", "source": "x", "limits": {"time_limit_ms": -1}}|time_limit_ms
 {"id": "negm", "language": "c", "source": "x", "limits": {"memory_limit_bytes": -5}}|memory_limit_bytes
 {"id": "negw", "language": "c", "source": "x", "limits": {"wall_time_limit_ms": -5}}|wall_time_limit_ms

@@ -230,7 +230,7 @@ check_exit_sub() {
 		expect "$T/$v.json" '.tests[0] | .reason | type == "string" and length > 0' \
 			"$v: the test's reason"
 	done
-	printf '%s' '{"id": "problems-ie", "language": "cobol", "source": "x"}' > "$T/ie.json"
+	printf '%s' '{"id": "problems-ie", "language": "intercal", "source": "x"}' > "$T/ie.json"
 	judge_all "$T/ie.json"
 	expect "$T/ie.json" '.status == "IE" and (.error | length > 0)'
 }

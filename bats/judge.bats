@@ -462,7 +462,13 @@ for p in sys.argv[1:]:
 	[[ "$output" == *"no-such-language"*"no such language profile"* ]]
 	run "$SCRC" --list-languages
 	echo "$output"
-	[ "$status" -eq 0 ]
+	# A run that judges a few languages (SCRC_MATRIX_LANGUAGES) has only their
+	# images: the others' missing ones make --list-languages exit 1, rightly.
+	if [ -z "${SCRC_MATRIX_LANGUAGES:-}" ]; then
+		[ "$status" -eq 0 ]
+	else
+		[ "$status" -le 1 ]
+	fi
 	[[ "$output" =~ (^|$'\n')java\ +java17\ +openjdk\ version ]]
 	[[ "$output" =~ (^|$'\n')python\ +[a-z0-9,]+\ +Python\ 3 ]]
 	[ "$(tail -n +2 <<< "$output" | grep -c '^[a-z]')" -eq "$(all_lang_names | wc -l)" ]

@@ -1,6 +1,6 @@
 /*
  * boxproto.h - the framing spoken between docker.c (host) and scrc-box
- * (PID 1 of a judge container) over the one stream `docker start -ai`
+ * (PID 1 of a judge container) over the one stream `docker run -i`
  * attaches. Both sides include this file; it needs libc only, so the static
  * helper stays self-contained.
  *

@@ -238,8 +238,8 @@ build_program(const struct build_input *in, struct docker_box *shared,
 		util_seterr(err, err_size, "build: %s", why);
 		goto out;
 	}
-	log_debug("timing phase=%s-exec host_us=%lld program_ms=%lld", in->role,
-	    (long long)(util_now_us() - t0), (long long)run.wall_ms);
+	log_debug("timing phase=%s-exec host_us=%lld program_ms=%lld cpu_ms=%lld", in->role,
+	    (long long)(util_now_us() - t0), (long long)run.wall_ms, (long long)run.cpu_ms);
 	if (build_judge(&run, bo)) {
 		docker_exec_result_free(&run);
 		rc = 1;
@@ -262,8 +262,9 @@ build_program(const struct build_input *in, struct docker_box *shared,
 	build_add_files(files, in->files, in->nfiles);
 	rc = 0;
 out:
+	/* Removed while the run goes on; judge_submission waits for it at the end. */
 	if (box != shared)
-		docker_box_close(box);
+		docker_box_close_later(box);
 	free(prog);
 	free(src);
 	lang_strv_free(argv);

@@ -1,8 +1,9 @@
 /*
  * docker.c - everything that talks to the docker CLI, through libpipeline
  * (argv only, never a shell), each call with a deadline, and the host side
- * of a box: one judge container with scrc-box as PID 1, attached with
- * `docker start -ai`, spoken to in boxproto.h frames.
+ * of a box: one judge container with scrc-box as PID 1, started and
+ * attached by one `docker run -i --rm` (the daemon removes the container
+ * once scrc-box exits), spoken to in boxproto.h frames.
  *
  * libpipeline 1.5.7 and the process: pipeline_start() calls error(FATAL),
  * which exits, when pipe() or fork() fails or the SIGCHLD handler cannot be
@@ -47,7 +48,7 @@
 #include "util.h"
 
 #define DOCKER_CAPTURE_MAX	(1024 * 1024)	/* stdout/stderr kept per CLI call */
-#define DOCKER_ERRLOG_MAX	(16 * 1024)	/* stderr of `docker start -ai` kept */
+#define DOCKER_ERRLOG_MAX	(16 * 1024)	/* stderr of a box's `docker run` kept */
 #define DOCKER_CALL_MS		30000		/* ordinary CLI calls */
 #define DOCKER_HELLO_MS		30000		/* create..hello */
 #define DOCKER_EXEC_GRACE_MS	15000		/* beyond the wall limit: kill, reap, clean */
@@ -79,28 +80,47 @@ struct docker_proc {
 
 struct docker_box {
 	char			*name;
-	struct docker_proc	 proc;		/* docker start -ai NAME */
+	struct docker_proc	 proc;		/* docker run -i --rm ... (the box's CLI) */
 	int			 broken;	/* stream unusable: no more requests */
 	char			*rbuf;		/* bytes read from the box, not yet used */
 	size_t			 rlen;
 	size_t			 rcap;
-	struct buf		 errlog;	/* docker start's stderr, capped */
+	struct buf		 errlog;	/* the CLI's stderr, capped */
 	struct buf		 frame;		/* payload of the last frame received */
 	char			 cgroup[8];
 	int			 ready;		/* the greeting was read */
 	char			 vol[64];	/* helper volume it mounts */
+	char			**args;		/* its `docker run` argv, until ready */
+	char			*image;		/* until ready: to fill a lost volume */
+	char			*box_path;
 	struct uidpool_lease	 uid;		/* the uid its programs run as */
 	int			 running;	/* an EXEC was sent, its RESULT not read */
 	int64_t			 exec_deadline;	/* when a silent box counts as dead */
 	int64_t			 exec_cap;	/* the run's output cap */
 	struct docker_exec_result exec_res;	/* what the run sent so far */
+	int			 quit_sent;	/* goodbye said, stdin closed */
+	struct docker_box	*next_closing;	/* docker_box_close_later's list */
 };
 
 static const char *docker_cli = "docker";
+/* Boxes told goodbye whose end docker_box_close_all waits for. */
+static struct docker_box *docker_closing;
 static const char *docker_seccomp;
 static enum docker_flavour docker_flavour_seen = DOCKER_FLAVOUR_UNKNOWN;
 /* The helper volume already checked by this process, to skip a CLI call. */
 static char docker_volume_ok[64];
+/*
+ * The helper volume checked by any process of this host for this engine:
+ * a judge is one process per submission, and asking the engine each time
+ * costs a CLI call. A marker that outlived its volume is found out by the
+ * first box (scrc-box missing in it) and dropped (docker_box_ready).
+ */
+static void	docker_volume_mark(const char *vol, int ok);
+static int	docker_volume_marked(const char *vol);
+static int	docker_volume_marker(const char *vol, char *path, size_t size);
+static int	docker_box_spawn(struct docker_box *box, char *errstr, size_t errstr_size);
+static int	docker_box_refill(struct docker_box *box, char *errstr, size_t errstr_size);
+static void	docker_box_goodbye(struct docker_box *box);
 
 static void	docker_dup_stderr(void *data);
 static int	docker_spawn(const char *const *args, int want_in, struct docker_proc *dp,
@@ -152,8 +172,15 @@ docker_flavour(void)
 	static const char *const args[] = { "--version", NULL };
 	struct docker_cmd res;
 
+	const char *known = getenv(DOCKER_FLAVOUR_ENV);
+
 	if (docker_flavour_seen != DOCKER_FLAVOUR_UNKNOWN)
 		return docker_flavour_seen;
+	/* The worker asked once for all its judges: a CLI call each saved. */
+	if (known != NULL && strcmp(known, "docker") == 0)
+		return docker_flavour_seen = DOCKER_FLAVOUR_DOCKER;
+	if (known != NULL && strcmp(known, "podman") == 0)
+		return docker_flavour_seen = DOCKER_FLAVOUR_PODMAN;
 	/* "podman version 4.3.1" / "Docker version 28.2.2, build ..." */
 	docker_flavour_seen = DOCKER_FLAVOUR_DOCKER;
 	if (docker_cmd_run(args, NULL, 0, DOCKER_CALL_MS, &res, NULL, 0) == 0 &&
@@ -793,7 +820,7 @@ docker_args_free(char **args)
 }
 
 char **
-docker_create_args(const struct docker_box_spec *spec, const char *name, const char *volume,
+docker_box_args(const struct docker_box_spec *spec, const char *name, const char *volume,
     char *errstr, size_t errstr_size)
 {
 	char **v, inodes[32];
@@ -826,8 +853,9 @@ docker_create_args(const struct docker_box_spec *spec, const char *name, const c
 		return NULL;
 	}
 	v = xcalloc(80, sizeof *v);
-	v[n++] = xstrdup("create");
+	v[n++] = xstrdup("run");
 	v[n++] = xstrdup("-i");
+	v[n++] = xstrdup("--rm");
 	v[n++] = xstrdup("--name");
 	v[n++] = xstrdup(name);
 	v[n++] = xstrdup("--label");
@@ -963,6 +991,10 @@ docker_volume(const struct docker_box_spec *spec, char *vol, size_t vol_size, ch
 	snprintf(vol, vol_size, "scrc-box-%016llx", (unsigned long long)h);
 	if (strcmp(vol, docker_volume_ok) == 0)
 		return 0;
+	if (docker_volume_marked(vol)) {
+		snprintf(docker_volume_ok, sizeof docker_volume_ok, "%s", vol);
+		return 0;
+	}
 	/*
 	 * Judges of one host start together: one checks and fills while the
 	 * others wait, so that none starts a box on a half-filled volume (and
@@ -972,8 +1004,70 @@ docker_volume(const struct docker_box_spec *spec, char *vol, size_t vol_size, ch
 	if (lock < 0)
 		return -1;
 	rc = docker_volume_fill(spec, vol, errstr, errstr_size);
+	if (rc == 0)
+		docker_volume_mark(vol, 1);
 	close(lock);
 	return rc;
+}
+
+/*
+ * The marker's path for vol on the engine this process talks to (the
+ * CLI's kind, the variables that pick its engine, and the user: rootless
+ * podman keeps a store per user). 0, or -1.
+ */
+static int
+docker_volume_marker(const char *vol, char *path, size_t size)
+{
+	static const char *const vars[] = { "DOCKER_HOST", "DOCKER_CONTEXT", "CONTAINER_HOST",
+	    NULL };
+	uint64_t h = 14695981039346656037ULL;
+	const char *v, *p;
+	char name[128];
+	size_t i;
+
+	snprintf(name, sizeof name, "%s:%ld",
+	    docker_flavour() == DOCKER_FLAVOUR_PODMAN ? "podman" : "docker", (long)getuid());
+	for (i = 0; ; i++) {
+		v = i == 0 ? name : vars[i - 1];
+		if (v == NULL)
+			break;
+		if (i > 0 && (v = getenv(v)) == NULL)
+			v = "";
+		for (p = v; ; p++) {
+			h ^= (unsigned char)*p;
+			h *= 1099511628211ULL;
+			if (*p == '\0')
+				break;
+		}
+	}
+	snprintf(name, sizeof name, "%s.%016llx.ok", vol, (unsigned long long)h);
+	return uidpool_host_path(name, path, size);
+}
+
+static int
+docker_volume_marked(const char *vol)
+{
+	char path[4096];
+
+	return docker_volume_marker(vol, path, sizeof path) == 0 && access(path, F_OK) == 0;
+}
+
+/* Sets (ok) or drops the marker; failures only cost a CLI call later. */
+static void
+docker_volume_mark(const char *vol, int ok)
+{
+	char path[4096];
+	int fd;
+
+	if (docker_volume_marker(vol, path, sizeof path) != 0)
+		return;
+	if (!ok) {
+		unlink(path);
+		return;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd >= 0)
+		close(fd);
 }
 
 /* docker_volume's work, under its lock: inspect, else create and fill. */
@@ -1103,7 +1197,7 @@ docker_rm(const char *name)
 	return rc;
 }
 
-/* Keeps (the start of) what `docker start -ai` says on stderr. */
+/* Keeps (the start of) what a box's CLI says on stderr. */
 static void
 docker_box_drain_err(struct docker_box *box)
 {
@@ -1394,17 +1488,31 @@ docker_file_decode(const char *payload, size_t len, struct docker_file *f)
 	return 0;
 }
 
+/*
+ * Starts the box's one CLI process: `docker run -i --rm` creates the
+ * container, attaches to it and starts it, and the daemon removes it once
+ * scrc-box exits. 0, or -1 with the box marked broken.
+ */
+static int
+docker_box_spawn(struct docker_box *box, char *errstr, size_t errstr_size)
+{
+	if (docker_spawn((const char *const *)box->args, 1, &box->proc, errstr,
+	    errstr_size) != 0) {
+		box->broken = 1;
+		return -1;
+	}
+	tally_add(TALLY_CONTAINERS_STARTED, 1);
+	return 0;
+}
+
 struct docker_box *
 docker_box_launch(const struct docker_box_spec *spec, char *errstr, size_t errstr_size)
 {
 	struct docker_box *box;
 	struct docker_box_spec sp = *spec;
 	struct uidpool_lease lease;
-	struct docker_cmd res;
 	char vol[64], name[128];
-	const char *start_args[4];
 	char **args;
-	int rc;
 
 	if (docker_volume(spec, vol, sizeof vol, errstr, errstr_size) != 0)
 		return NULL;
@@ -1417,42 +1525,72 @@ docker_box_launch(const struct docker_box_spec *spec, char *errstr, size_t errst
 	if (uidpool_acquire(&lease, errstr, errstr_size) != 0)
 		return NULL;
 	sp.uid = lease.uid;
-	args = docker_create_args(&sp, name, vol, errstr, errstr_size);
+	args = docker_box_args(&sp, name, vol, errstr, errstr_size);
 	if (args == NULL) {
 		uidpool_release(&lease);
 		return NULL;
 	}
-	rc = docker_cmd_run((const char *const *)args, NULL, 0, DOCKER_CALL_MS, &res, errstr,
-	    errstr_size);
-	docker_args_free(args);
-	if (rc != 0 || res.status != 0) {
-		if (rc == 0)
-			docker_cmd_error(&res, "docker create", errstr, errstr_size);
-		docker_cmd_free(&res);
-		/* A create that timed out may still have made it. */
-		docker_rm(name);
-		uidpool_release(&lease);
-		return NULL;
-	}
-	docker_cmd_free(&res);
-	tally_add(TALLY_CONTAINERS_STARTED, 1);
-
 	box = xcalloc(1, sizeof *box);
 	box->uid = lease;
 	box->name = xstrdup(name);
+	box->args = args;
+	box->image = xstrdup(spec->image);
+	box->box_path = xstrdup(spec->box_path);
 	snprintf(box->vol, sizeof box->vol, "%s", vol);
 	buf_init(&box->errlog);
 	buf_init(&box->frame);
-	start_args[0] = "start";
-	start_args[1] = "-ai";
-	start_args[2] = name;
-	start_args[3] = NULL;
-	if (docker_spawn(start_args, 1, &box->proc, errstr, errstr_size) != 0) {
-		box->broken = 1;
+	if (docker_box_spawn(box, errstr, errstr_size) != 0) {
 		docker_box_close(box);
 		return NULL;
 	}
 	return box;
+}
+
+/*
+ * The helper volume turned out empty (removed since it was marked, or a
+ * filler died half-way): the container is gone or goes now, the volume is
+ * filled again and the box started once more under the same name. 0, or
+ * -1 with the box broken.
+ */
+static int
+docker_box_refill(struct docker_box *box, char *errstr, size_t errstr_size)
+{
+	struct docker_box_spec sp;
+	struct docker_cmd rm;
+	char vol[64];
+	int lock, rc;
+
+	log_warn("docker: helper volume %s has no scrc-box: filling it again", box->vol);
+	docker_reap(&box->proc, util_now_ms() + DOCKER_CLOSE_MS, NULL);
+	docker_proc_close(&box->proc);
+	docker_rm(box->name);
+	docker_volume_ok[0] = '\0';
+	docker_volume_mark(box->vol, 0);
+	lock = uidpool_host_lock("volume", errstr, errstr_size);
+	if (lock < 0)
+		return -1;
+	/* Another judge may have refilled it meanwhile: then it is marked again. */
+	if (!docker_volume_marked(box->vol)) {
+		docker_run_simple(DOCKER_CALL_MS, &rm, NULL, 0, "volume", "rm", "-f", box->vol,
+		    NULL);
+		docker_cmd_free(&rm);
+	}
+	close(lock);
+	memset(&sp, 0, sizeof sp);
+	sp.image = box->image;
+	sp.box_path = box->box_path;
+	if (docker_volume(&sp, vol, sizeof vol, errstr, errstr_size) != 0)
+		return -1;
+	if (strcmp(vol, box->vol) != 0) {
+		util_seterr(errstr, errstr_size, "scrc-box helper %s changed while judging",
+		    box->box_path);
+		return -1;
+	}
+	buf_reset(&box->errlog);
+	box->rlen = 0;
+	box->broken = 0;
+	rc = docker_box_spawn(box, errstr, errstr_size);
+	return rc;
 }
 
 int
@@ -1461,6 +1599,7 @@ docker_box_ready(struct docker_box *box, char *errstr, size_t errstr_size)
 	char tag[BOXPROTO_TAG_MAX + 1], *payload;
 	const char *v;
 	size_t len;
+	int refilled;
 
 	if (box->ready)
 		return 0;
@@ -1468,26 +1607,17 @@ docker_box_ready(struct docker_box *box, char *errstr, size_t errstr_size)
 		util_seterr(errstr, errstr_size, "box %s is broken", box->name);
 		return -1;
 	}
-	if (docker_box_recv(box, tag, &payload, &len, 4096, util_now_ms() + DOCKER_HELLO_MS,
-	    errstr, errstr_size) != 0) {
-		/*
-		 * An empty or damaged helper volume (a filler that died half-way):
-		 * drop it, once the container using it is gone, so that the next
-		 * try fills it again.
-		 */
-		if (box->errlog.data != NULL &&
-		    strstr(box->errlog.data, DOCKER_BOX_MOUNT "/scrc-box") != NULL) {
-			struct docker_cmd rm;
-
+	for (refilled = 0; ; refilled = 1) {
+		if (docker_box_recv(box, tag, &payload, &len, 4096,
+		    util_now_ms() + DOCKER_HELLO_MS, errstr, errstr_size) == 0)
+			break;
+		/* The engine's words when the entrypoint is missing name its path. */
+		if (refilled || box->errlog.data == NULL ||
+		    strstr(box->errlog.data, DOCKER_BOX_MOUNT "/scrc-box") == NULL ||
+		    docker_box_refill(box, errstr, errstr_size) != 0) {
 			box->broken = 1;
-			docker_rm(box->name);
-			docker_volume_ok[0] = '\0';
-			docker_run_simple(DOCKER_CALL_MS, &rm, NULL, 0, "volume", "rm", "-f",
-			    box->vol, NULL);
-			docker_cmd_free(&rm);
+			return -1;
 		}
-		box->broken = 1;
-		return -1;
 	}
 	if (strcmp(tag, "HELLO") != 0 || (v = boxproto_kv(payload, len, "version")) == NULL ||
 	    strcmp(v, BOXPROTO_VERSION_STR) != 0) {
@@ -1508,6 +1638,8 @@ docker_box_ready(struct docker_box *box, char *errstr, size_t errstr_size)
 	v = boxproto_kv(payload, len, "cgroup");
 	snprintf(box->cgroup, sizeof box->cgroup, "%s", v != NULL ? v : "?");
 	box->ready = 1;
+	docker_args_free(box->args);
+	box->args = NULL;
 	log_debug("docker: box %s up (cgroup %s)", box->name, box->cgroup);
 	return 0;
 }
@@ -1898,6 +2030,44 @@ docker_ipc_orphans(void)
 	return count;
 }
 
+/* Sends QUIT and closes the box's stdin: scrc-box exits, the daemon removes it. */
+static void
+docker_box_goodbye(struct docker_box *box)
+{
+	char err[256];
+
+	if (box->quit_sent || box->proc.p == NULL || box->broken)
+		return;
+	if (docker_box_send(box, "QUIT", NULL, 0, NULL, 0, util_now_ms() + 1000, err,
+	    sizeof err) == 0)
+		box->quit_sent = 1;
+	if (box->proc.in >= 0) {
+		close(box->proc.in);
+		box->proc.in = -1;
+	}
+}
+
+void
+docker_box_close_later(struct docker_box *box)
+{
+	if (box == NULL)
+		return;
+	docker_box_goodbye(box);
+	box->next_closing = docker_closing;
+	docker_closing = box;
+}
+
+void
+docker_box_close_all(void)
+{
+	struct docker_box *box;
+
+	while ((box = docker_closing) != NULL) {
+		docker_closing = box->next_closing;
+		docker_box_close(box);
+	}
+}
+
 void
 docker_box_close(struct docker_box *box)
 {
@@ -1905,41 +2075,48 @@ docker_box_close(struct docker_box *box)
 	struct pollfd pfd;
 	int64_t deadline;
 	ssize_t n;
+	int st, timed_out;
 
 	if (box == NULL)
 		return;
-	if (box->proc.p != NULL && !box->broken) {
-		char err[256];
-
-		/* A clean goodbye: the box exits, the container stops, attach returns. */
-		if (docker_box_send(box, "QUIT", NULL, 0, NULL, 0, util_now_ms() + 1000, err,
-		    sizeof err) == 0) {
-			close(box->proc.in);
-			box->proc.in = -1;
-			deadline = util_now_ms() + DOCKER_CLOSE_MS;
-			while (box->proc.out >= 0 && util_now_ms() < deadline) {
-				pfd.fd = box->proc.out;
-				pfd.events = POLLIN;
-				poll(&pfd, 1, 100);
-				n = read(box->proc.out, chunk, sizeof chunk);
-				if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
-					break;
-			}
+	/* A clean goodbye: the box exits, the container stops, attach returns. */
+	docker_box_goodbye(box);
+	if (box->quit_sent) {
+		deadline = util_now_ms() + DOCKER_CLOSE_MS;
+		while (box->proc.out >= 0 && util_now_ms() < deadline) {
+			pfd.fd = box->proc.out;
+			pfd.events = POLLIN;
+			poll(&pfd, 1, 100);
+			n = read(box->proc.out, chunk, sizeof chunk);
+			if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+				break;
 		}
 	}
 	if (box->proc.in >= 0) {
 		close(box->proc.in);
 		box->proc.in = -1;
 	}
-	if (docker_rm(box->name) == 0)
-		tally_add(TALLY_CONTAINERS_REMOVED, 1);
+	/*
+	 * `docker run --rm` returns once the daemon has removed the container:
+	 * a CLI that exits 0 after the goodbye leaves nothing. Any other end
+	 * (broken stream, no exit in time, an error status) gets a forced
+	 * removal, which also covers a container that never started.
+	 */
+	st = -1;
+	timed_out = 0;
 	if (box->proc.p != NULL)
-		docker_reap(&box->proc, util_now_ms() + DOCKER_CLOSE_MS, NULL);
+		st = docker_reap(&box->proc, util_now_ms() + DOCKER_CLOSE_MS, &timed_out);
+	if ((st == 0 && !timed_out && !box->broken && box->quit_sent) ||
+	    docker_rm(box->name) == 0)
+		tally_add(TALLY_CONTAINERS_REMOVED, 1);
 	docker_proc_close(&box->proc);
 	uidpool_release(&box->uid);
 	docker_exec_result_free(&box->exec_res);
 	buf_free(&box->errlog);
 	buf_free(&box->frame);
+	docker_args_free(box->args);
+	free(box->image);
+	free(box->box_path);
 	free(box->rbuf);
 	free(box->name);
 	free(box);

@@ -3,8 +3,8 @@
  * run through libpipeline with a deadline; a call that outlives it is
  * killed, reaped and reported. A "box" is one judge container kept up for
  * a submission, with scrc-box as its PID 1 attached over one stream
- * (`docker start -ai`), through which files go in, programs run, and files
- * come back out.
+ * (`docker run -i --rm`, one CLI process per box), through which files go
+ * in, programs run, and files come back out.
  */
 #ifndef SCRC_DOCKER_H
 #define SCRC_DOCKER_H
@@ -32,10 +32,16 @@ enum docker_flavour {
 	DOCKER_FLAVOUR_PODMAN,
 };
 /*
- * Which kind the CLI is, asked once (`CLI --version`) and remembered;
- * docker when it cannot be told. The command lines built adapt to it.
+ * Which kind the CLI is: DOCKER_FLAVOUR_ENV when set, else asked once
+ * (`CLI --version`) and remembered; docker when it cannot be told. The
+ * command lines built adapt to it.
  */
 enum docker_flavour docker_flavour(void);
+/*
+ * The environment variable through which a worker tells its judges the
+ * kind it found ("docker" or "podman"), so that they need not ask.
+ */
+#define DOCKER_FLAVOUR_ENV	"SCRC_DOCKER_FLAVOUR"
 /* Sets the kind without asking (tests; UNKNOWN asks again). */
 void	docker_set_flavour(enum docker_flavour flavour);
 /*
@@ -100,17 +106,18 @@ struct docker_box;
 
 /*
  * Creates and starts a sandboxed container (see DESIGN.md) with scrc-box
- * attached, its programs under a uid leased for the box's lifetime. The scrc-box binary reaches it through a read-only volume that
- * is created on first use. Returns NULL with errstr on failure, leaving no
- * container behind.
+ * attached, its programs under a uid leased for the box's lifetime. The
+ * scrc-box binary reaches it through a read-only volume that is created on
+ * first use (and filled again if it was lost). Returns NULL with errstr on
+ * failure, leaving no container behind.
  */
 struct docker_box *docker_box_open(const struct docker_box_spec *spec,
 	    char *errstr, size_t errstr_size);
 
 /*
  * The two halves of docker_box_open, so that a box can start while other
- * work goes on: launch creates the container and starts attaching (it
- * does not wait for the greeting); ready waits for the greeting. After a
+ * work goes on: launch starts the box's CLI, which creates, attaches and
+ * starts the container (it does not wait for the greeting); ready waits for the greeting. After a
  * failed ready the box is unusable and the caller still closes it. Every
  * other box call needs a ready box.
  */
@@ -227,8 +234,20 @@ int	docker_ipc_create(const char *submission_id, char *out, size_t out_size,
 /* Removes it (after its boxes are closed); "" is a no-op. */
 void	docker_ipc_remove(const char *name);
 
-/* Stops and removes the container (docker rm -f), always; NULL is a no-op. */
+/*
+ * Says goodbye to the box and waits for its CLI: the daemon removes the
+ * container of a box that exited cleanly; any other is removed with
+ * `docker rm -f`. Always; NULL is a no-op.
+ */
 void	docker_box_close(struct docker_box *box);
+/*
+ * The same in two halves, so that boxes go away together and off the
+ * critical path: close_later says goodbye at once (the daemon starts
+ * removing the container) and keeps the box; close_all waits for every box
+ * so kept, as docker_box_close does, and must run before the process ends.
+ */
+void	docker_box_close_later(struct docker_box *box);
+void	docker_box_close_all(void);
 
 /*
  * The pieces below are exported for tests/test_docker.c; the rest of scrc
@@ -243,13 +262,14 @@ void	docker_box_close(struct docker_box *box);
 int	docker_box_name(char *out, size_t size, const char *submission_id, const char *role,
 	    uint32_t rnd);
 /*
- * The argv (without "docker") of the `docker create` for a box named name
+ * The argv (without "docker") of the `docker run -i --rm` that starts a
+ * box named name
  * with the helper volume volume: every sandbox flag of DESIGN.md, labels,
  * limits in bytes. NULL with errstr for an unusable spec (image starting
  * with '-', workdir not absolute or holding ',' or ':'). Free with
  * docker_args_free().
  */
-char	**docker_create_args(const struct docker_box_spec *spec, const char *name,
+char	**docker_box_args(const struct docker_box_spec *spec, const char *name,
 	    const char *volume, char *errstr, size_t errstr_size);
 void	docker_args_free(char **args);
 /* The payload of an EXEC frame for ex (without its input) into out. 0, or -1. */

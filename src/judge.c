@@ -648,9 +648,11 @@ out:
 		free(res->reason);
 		res->reason = NULL;
 	}
+	/* Every box says goodbye first, so that the daemon removes them together. */
 	setter_close(j.checker);
 	setter_close(j.interactor);
-	docker_box_close(j.box);
+	docker_box_close_later(j.box);
+	docker_box_close_all();
 	docker_ipc_remove(j.ipc);
 	docker_files_free(&j.files);
 	lang_strv_free(j.argv);

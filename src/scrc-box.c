@@ -1,6 +1,6 @@
 /*
  * scrc-box.c - PID 1 of every judge container. It speaks boxproto.h on its
- * stdin/stdout (attached by `docker start -ai` on the host), writes files
+ * stdin/stdout (attached by `docker run -i` on the host), writes files
  * into the work directory, runs each program as a fresh process in its own
  * session, under a uid of its own, with stdin from a memory file and
  * stdout/stderr streamed back, enforces CPU time (through the container's

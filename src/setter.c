@@ -382,7 +382,7 @@ setter_close(struct setter *s)
 
 	if (s == NULL)
 		return;
-	docker_box_close(s->box);
+	docker_box_close_later(s->box);
 	docker_files_free(&s->files);
 	lang_strv_free(s->argv);
 	lang_strv_free(s->env);

@@ -68,7 +68,10 @@ struct docker_box *setter_box(struct setter *s);
 int	setter_interact_finish(struct setter *s, struct docker_exec_result *run,
 	    struct result_test *t, struct buf *output, char *err, size_t err_size);
 
-/* Closes the box (its container removed); NULL is a no-op. */
+/*
+ * Frees the setter; its box is left to docker_box_close_all (see
+ * docker_box_close_later). NULL is a no-op.
+ */
 void	setter_close(struct setter *s);
 
 #endif

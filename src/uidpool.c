@@ -117,6 +117,18 @@ uidpool_host_lock(const char *name, char *errstr, size_t errstr_size)
 	return fd;
 }
 
+int
+uidpool_host_path(const char *name, char *out, size_t size)
+{
+	int n;
+
+	if (uidpool_dir == NULL && uidpool_configure(uidpool_base, uidpool_count,
+	    UIDPOOL_DEFAULT_DIR, NULL, 0) != 0)
+		return -1;
+	n = snprintf(out, size, "%s/%s", uidpool_dir, name);
+	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
 void
 uidpool_release(struct uidpool_lease *lease)
 {

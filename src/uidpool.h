@@ -41,6 +41,13 @@ int	uidpool_acquire(struct uidpool_lease *lease, char *errstr, size_t errstr_siz
  */
 int	uidpool_host_lock(const char *name, char *errstr, size_t errstr_size);
 
+/*
+ * The path of the file NAME in the pool's directory (for host-wide markers
+ * beside the locks) into out. 0, or -1 when the directory is unusable or
+ * out too small.
+ */
+int	uidpool_host_path(const char *name, char *out, size_t size);
+
 /* Gives the uid back; a lease with fd -1 is a no-op. */
 void	uidpool_release(struct uidpool_lease *lease);
 

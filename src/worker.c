@@ -32,6 +32,7 @@
 #include <pipeline.h>
 
 #include "conf.h"
+#include "docker.h"
 #include "kafka.h"
 #include "monitor.h"
 #include "request.h"
@@ -1032,6 +1033,9 @@ worker_main(void)
 	/* Children judge with exactly our settings and report our name. */
 	conf_export();
 	setenv("SCRC_WORKER_NAME", w->name, 1);
+	/* Asked once here rather than by every judge (a CLI call each). */
+	setenv(DOCKER_FLAVOUR_ENV, docker_flavour() == DOCKER_FLAVOUR_PODMAN ? "podman" :
+	    "docker", 1);
 
 	cb.delivered = worker_delivered;
 	cb.revoke = worker_revoke;

@@ -1,7 +1,7 @@
 /*
  * test_docker.c - the pieces of the execution engine that need no Docker
  * daemon: boxproto framing (headers, fields, paths, numbers), EXEC/RESULT/
- * FILE payloads, container names, the `docker create` argv with every
+ * FILE payloads, container names, the `docker run` argv with every
  * sandbox flag, and docker_cmd_run/docker_cleanup driven through stand-in
  * CLIs (/bin/sh scripts) to check capture, input, exit status and deadlines.
  */
@@ -428,10 +428,11 @@ find_pair(char **args, const char *a, const char *b)
 }
 
 static void
-test_create_args(void **state)
+test_box_args(void **state)
 {
 	static const char *pairs[][2] = {
-		{ "create", "-i" },
+		{ "run", "-i" },
+		{ "-i", "--rm" },
 		{ "--name", "scrc-s1-run-00000001" },
 		{ "--label", "scrc=1" },
 		{ "--label", "scrc.submission=s1" },
@@ -475,10 +476,10 @@ test_create_args(void **state)
 	spec.cpus = 1.5;
 	spec.uid = 2000000123;
 	docker_set_flavour(DOCKER_FLAVOUR_DOCKER);
-	args = docker_create_args(&spec, "scrc-s1-run-00000001", "scrc-box-0123", err,
+	args = docker_box_args(&spec, "scrc-s1-run-00000001", "scrc-box-0123", err,
 	    sizeof err);
 	assert_non_null(args);
-	assert_string_equal(args[0], "create");
+	assert_string_equal(args[0], "run");
 	for (i = 0; i < sizeof pairs / sizeof *pairs; i++) {
 		if (find_pair(args, pairs[i][0], pairs[i][1]) < 0)
 			fail_msg("missing %s %s", pairs[i][0], pairs[i][1]);
@@ -495,13 +496,13 @@ test_create_args(void **state)
 	assert_true(find_pair(args, "--security-opt", "seccomp=/x/seccomp.json") < 0);
 	docker_args_free(args);
 	docker_set_seccomp("/x/seccomp.json");
-	args = docker_create_args(&spec, "n", "v", err, sizeof err);
+	args = docker_box_args(&spec, "n", "v", err, sizeof err);
 	assert_non_null(args);
 	assert_true(find_pair(args, "--security-opt", "seccomp=/x/seccomp.json") >= 0);
 	docker_set_seccomp(NULL);
 	docker_args_free(args);
 	/* Only these capabilities, and never one the programs could use against us. */
-	args = docker_create_args(&spec, "n", "v", err, sizeof err);
+	args = docker_box_args(&spec, "n", "v", err, sizeof err);
 	assert_non_null(args);
 	for (i = 0; args[i] != NULL; i++)
 		if (strcmp(args[i], "--cap-add") == 0)
@@ -509,7 +510,7 @@ test_create_args(void **state)
 	docker_args_free(args);
 
 	spec.cpus = 0;
-	args = docker_create_args(&spec, "n", "v", err, sizeof err);
+	args = docker_box_args(&spec, "n", "v", err, sizeof err);
 	assert_non_null(args);
 	assert_true(find_pair(args, "--cpus", NULL) < 0);
 	/* docker: no process rlimit of ours, the pids limit does it. */
@@ -519,7 +520,7 @@ test_create_args(void **state)
 
 	/* podman: no nr_inodes (refused by 4.3), a process rlimit it can set. */
 	docker_set_flavour(DOCKER_FLAVOUR_PODMAN);
-	args = docker_create_args(&spec, "n", "v", err, sizeof err);
+	args = docker_box_args(&spec, "n", "v", err, sizeof err);
 	assert_non_null(args);
 	assert_true(find_pair(args, "--tmpfs", "/box:rw,exec,nosuid,nodev,size=16777216,mode=0755")
 	    >= 0);
@@ -535,7 +536,7 @@ test_create_args(void **state)
 }
 
 static void
-test_create_args_bad(void **state)
+test_box_args_bad(void **state)
 {
 	static const struct {
 		const char	*image;
@@ -574,7 +575,7 @@ test_create_args_bad(void **state)
 		spec.role = "run";
 		spec.uid = 2000000000;
 		err[0] = '\0';
-		assert_null(docker_create_args(&spec, "n", "v", err, sizeof err));
+		assert_null(docker_box_args(&spec, "n", "v", err, sizeof err));
 		assert_true(err[0] != '\0');
 	}
 	/* Programs never run as root (uid 0 would be scrc-box's own). */
@@ -584,7 +585,7 @@ test_create_args_bad(void **state)
 	spec.pids_limit = 8;
 	spec.submission_id = "s";
 	spec.uid = 0;
-	assert_null(docker_create_args(&spec, "n", "v", err, sizeof err));
+	assert_null(docker_box_args(&spec, "n", "v", err, sizeof err));
 	assert_non_null(strstr(err, "uid"));
 }
 
@@ -777,8 +778,8 @@ main(void)
 		cmocka_unit_test(test_result_decode),
 		cmocka_unit_test(test_file_decode),
 		cmocka_unit_test(test_box_name),
-		cmocka_unit_test(test_create_args),
-		cmocka_unit_test(test_create_args_bad),
+		cmocka_unit_test(test_box_args),
+		cmocka_unit_test(test_box_args_bad),
 		cmocka_unit_test(test_cmd_run_capture),
 		cmocka_unit_test(test_cmd_run_input),
 		cmocka_unit_test(test_cmd_run_deadline),

@@ -7,19 +7,31 @@ Prints, from one run on this machine:
   - per-submission overhead per language (the whole `scrc run` wall time minus
     the time the compiler and the tests' programs themselves ran);
   - submissions/second at parallelism 1 and 2 over the same mix.
+With --baseline-scrc PATH (another build of scrc, an older commit say), each
+submission is judged by both, one after the other in alternating order, and
+a side-by-side table follows: per-submission latency overhead, CPU per
+submission split into our process tree (scrc and the docker CLI processes it
+starts), dockerd + containerd, the containers' shims and runc (reaped by
+init), and the judge overhead (all CPU the host spent, minus what the
+compiler and the tests' programs used), and docker CLI calls per submission.
+Host CPU is read from /proc/stat: run it on a quiet machine.
 Figures only: nothing here asserts a speed.
 
 Usage: contrib/bench/judge-bench.py [--scrc PATH] [--rounds N] [--tests N]
          [--languages python,c,...] [--parallel 1,2]
+         [--baseline-scrc PATH [--baseline-box PATH]]
 The environment of `scrc run` (SCRC_LANG_DIR, SCRC_BOX, ...) is passed through.
 """
 import argparse
 import json
 import os
 import re
+import resource
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -43,6 +55,8 @@ MEMORY = {"java": 256 << 20}
 
 TEST_RE = re.compile(r"timing test=(\d+) host_us=(\d+) program_ms=(\d+)")
 BUILD_RE = re.compile(r"timing phase=build-exec host_us=(\d+) program_ms=(\d+)")
+BUILD_CPU_RE = re.compile(r"timing phase=build-exec .* cpu_ms=(\d+)")
+TICK = os.sysconf("SC_CLK_TCK")
 
 
 def submission(lang, ntests, n):
@@ -53,23 +67,129 @@ def submission(lang, ntests, n):
             "tests": tests}
 
 
-def judge(scrc, record):
-    env = dict(os.environ, SCRC_VERBOSE="1")
+def run_scrc(scrc, record, extra_env=None):
+    """`scrc run` of one record, which must be OK: wall ms, result, stderr."""
+    env = dict(os.environ, SCRC_VERBOSE="1", **(extra_env or {}))
     t0 = time.monotonic()
     p = subprocess.run([scrc, "run", "-"], input=json.dumps(record).encode(),
                        capture_output=True, env=env, timeout=600)
     wall_ms = (time.monotonic() - t0) * 1000
     if p.returncode != 0:
-        raise SystemExit(f"scrc run failed ({p.returncode}): {p.stderr.decode()[-2000:]}")
+        raise SystemExit(f"{scrc} run failed ({p.returncode}): {p.stderr.decode()[-2000:]}")
     result = json.loads(p.stdout.decode().strip().splitlines()[-1])
     if result["status"] != "OK":
-        raise SystemExit(f"{record['id']}: expected OK, got {result['status']}: "
+        raise SystemExit(f"{scrc}: {record['id']}: expected OK, got {result['status']}: "
                          f"{result.get('error')}\n{p.stderr.decode()[-2000:]}")
-    err = p.stderr.decode()
+    return wall_ms, result, p.stderr.decode()
+
+
+def judge(scrc, record, extra_env=None):
+    """Wall ms, (host ms, program ms) per test, the build's program ms."""
+    wall_ms, _, err = run_scrc(scrc, record, extra_env)
     tests = [(int(h) / 1000.0, int(prog)) for _, h, prog in TEST_RE.findall(err)]
     build = BUILD_RE.search(err)
     build_prog_ms = int(build.group(2)) if build else 0
     return wall_ms, tests, build_prog_ms
+
+
+def proc_cpu_s(pid, reaped=False):
+    """CPU seconds of a process (reaped=True: of its reaped children)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    i = 13 if reaped else 11      # utime/stime, or cutime/cstime
+    return (int(fields[i]) + int(fields[i + 1])) / TICK
+
+
+def pids_of(name):
+    out = subprocess.run(["pgrep", "-x", name], capture_output=True, text=True).stdout
+    return [int(x) for x in out.split()]
+
+
+def host_busy_s():
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    return (sum(v) - v[3] - v[4]) / TICK        # all but idle and iowait
+
+
+def cpu_snapshot(daemons):
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"tree": ru.ru_utime + ru.ru_stime,
+            "daemons": sum(proc_cpu_s(p) for p in daemons),
+            "shims": proc_cpu_s(1, reaped=True),
+            "host": host_busy_s()}
+
+
+def side_by_side(args, langs):
+    """Both builds judge each submission, alternately first; one table."""
+    daemons = pids_of("dockerd") + pids_of("containerd")
+    work = tempfile.mkdtemp(prefix="judge-bench.")
+    calls = os.path.join(work, "calls")
+    cli = os.path.join(work, "cli")
+    real = shutil.which(os.environ.get("SCRC_DOCKER", "docker"))
+    with open(cli, "w") as f:
+        f.write(f'#!/bin/sh\necho "$1" >> {calls}\nexec {real} "$@"\n')
+    os.chmod(cli, 0o755)
+    # As a worker does for its judges: the CLI's kind asked once, not per judge.
+    version = subprocess.run([real, "--version"], capture_output=True, text=True).stdout
+    os.environ["SCRC_DOCKER_FLAVOUR"] = "podman" if version.lower().startswith("podman") \
+        else "docker"
+    variants = {"scrc": (args.scrc, {}),
+                "baseline": (args.baseline_scrc,
+                             {"SCRC_BOX": args.baseline_box} if args.baseline_box else {})}
+    rows = {(v, l): {"lat": [], "tree": [], "daemons": [], "shims": [], "over": [],
+                     "calls": []} for v in variants for l in langs}
+    for v, (path, env) in variants.items():       # warm-up, volumes filled
+        for lang in langs:
+            judge(path, submission(lang, 1, 0), dict(env, SCRC_DOCKER=cli))
+    for n in range(args.rounds):
+        order = list(variants) if n % 2 == 0 else list(reversed(variants))
+        for lang in langs:
+            for v in order:
+                path, env = variants[v]
+                open(calls, "w").close()
+                before = cpu_snapshot(daemons)
+                wall, tests, build_ms, prog_cpu = judge_cpu(
+                    path, submission(lang, args.tests, 1000 + n), dict(env, SCRC_DOCKER=cli))
+                after = cpu_snapshot(daemons)
+                d = {k: after[k] - before[k] for k in after}
+                r = rows[(v, lang)]
+                r["lat"].append(wall - build_ms - sum(p for _, p in tests))
+                r["tree"].append(d["tree"] * 1000)
+                r["daemons"].append(d["daemons"] * 1000)
+                r["shims"].append(d["shims"] * 1000)
+                r["over"].append(d["host"] * 1000 - prog_cpu)
+                with open(calls) as f:
+                    r["calls"].append(sum(1 for _ in f))
+    shutil.rmtree(work, ignore_errors=True)
+    print(f"\nside by side: {args.rounds} submissions x {args.tests} tests per language "
+          f"and build, interleaved; medians per submission, ms (calls: docker CLI calls)")
+    print(f"  scrc     = {args.scrc}\n  baseline = {args.baseline_scrc}")
+    cols = [("lat", "latency overhead"), ("tree", "our tree CPU"),
+            ("daemons", "dockerd+containerd CPU"), ("shims", "shims+runc CPU"),
+            ("over", "judge overhead CPU"), ("calls", "CLI calls")]
+    print(f"{'language':<11} {'metric':<24} {'baseline':>9} {'scrc':>9} {'scrc/base':>9}")
+    for lang in langs:
+        for key, label in cols:
+            b = statistics.median(rows[("baseline", lang)][key])
+            c = statistics.median(rows[("scrc", lang)][key])
+            ratio = f"{c / b:9.2f}" if b > 0 else f"{'-':>9}"
+            print(f"{lang:<11} {label:<24} {b:9.0f} {c:9.0f} {ratio}")
+    return 0
+
+
+def judge_cpu(scrc, record, extra_env):
+    """judge() plus the CPU ms the compiler and the tests' programs used."""
+    wall_ms, result, err = run_scrc(scrc, record, extra_env)
+    tests = [(int(h) / 1000.0, int(prog)) for _, h, prog in TEST_RE.findall(err)]
+    build = BUILD_RE.search(err)
+    build_cpu = BUILD_CPU_RE.search(err)
+    prog_cpu = sum(t.get("cpu_time_ms", 0) for t in result.get("tests", []))
+    # A baseline without the compiler's CPU in its log: counted as its wall time.
+    prog_cpu += int(build_cpu.group(1)) if build_cpu else (int(build.group(2)) if build else 0)
+    return wall_ms, tests, int(build.group(2)) if build else 0, prog_cpu
 
 
 def pct(values, q):
@@ -88,8 +208,12 @@ def main():
     ap.add_argument("--tests", type=int, default=10, help="tests per submission")
     ap.add_argument("--languages", default=",".join(PROGRAMS))
     ap.add_argument("--parallel", default="1,2")
+    ap.add_argument("--baseline-scrc", help="another scrc build, judged side by side")
+    ap.add_argument("--baseline-box", help="its scrc-box (default: SCRC_BOX)")
     args = ap.parse_args()
     langs = [l for l in args.languages.split(",") if l]
+    if args.baseline_scrc:
+        return side_by_side(args, langs)
 
     # Warm-up: one submission per language (first container start, page cache).
     for lang in langs:

@@ -1,0 +1,89 @@
+#!/usr/bin/env bats
+# cli.bats - what a submission costs in docker CLI processes (each is a Go
+# program of its own, tens of milliseconds to start): one `docker run -i
+# --rm` per box and nothing else on the usual path, and what happens when
+# the shortcuts that save calls meet a changed engine (the helper volume
+# removed behind scrc's back). Needs the built scrc, a Docker daemon and
+# the gcc, base and python images.
+
+load helpers
+
+setup() {
+	need_env
+	DOCKER=${SCRC_DOCKER:-docker}
+	ID="cli-$$-$BATS_TEST_NUMBER"
+	tmp=$(mktemp -d "${BATS_TMPDIR:-/tmp}/scrc-cli.XXXXXX")
+	# A CLI that notes each call's first word, then runs the real one.
+	cat > "$tmp/cli" <<-EOF
+	#!/bin/sh
+	echo "\$1" >> "$tmp/calls"
+	exec $(command -v "$DOCKER") "\$@"
+	EOF
+	chmod +x "$tmp/cli"
+	LIMITS='{limits: {time_limit_ms: 2000, memory_limit_bytes: 67108864},
+		tests: [{input: "1 2\n", expected_output: "3\n"}, {input: "5 5\n", expected_output: "10\n"}]}'
+	printf 'a, b = map(int, input().split())\nprint(a + b)\n' > "$tmp/sum.py"
+	printf '#include <stdio.h>\nint main(void){long a,b;if(scanf("%%ld %%ld",&a,&b)!=2)return 1;printf("%%ld\\n",a+b);return 0;}\n' > "$tmp/sum.c"
+}
+
+teardown() {
+	rm -rf "$tmp"
+}
+
+# calls_of FILE LANG SRC: judges the submission through the noting CLI
+# (with the CLI's kind given, as a worker gives it to its judges) and
+# prints the calls it made, sorted, one "COUNT VERB" per line.
+calls_of() {
+	make_sub "$1" "$2" "$3"
+	rm -f "$tmp/calls"
+	SCRC_DOCKER="$tmp/cli" SCRC_DOCKER_FLAVOUR=docker judge "$1" || return 1
+	expect "$1" '.status == "OK"' || return 1
+	sort "$tmp/calls" | uniq -c | awk '{print $1, $2}'
+}
+
+@test "an interpreted submission costs one docker CLI call, a compiled one two" {
+	# The first judge of this scrc-box may check or fill its volume.
+	make_sub "$tmp/warm.json" python "$tmp/sum.py"
+	judge "$tmp/warm.json"
+	run calls_of "$tmp/py.json" python "$tmp/sum.py"
+	[ "$status" -eq 0 ]
+	echo "python: $output"
+	[ "$output" = "1 run" ]
+	run calls_of "$tmp/c.json" c "$tmp/sum.c"
+	[ "$status" -eq 0 ]
+	echo "c: $output"
+	[ "$output" = "2 run" ]
+	no_containers_left
+}
+
+@test "without a worker to say so, a judge asks the CLI its kind once" {
+	make_sub "$tmp/py.json" python "$tmp/sum.py"
+	rm -f "$tmp/calls"
+	SCRC_DOCKER="$tmp/cli" judge "$tmp/py.json"
+	expect "$tmp/py.json" '.status == "OK"'
+	[ "$(grep -c -- '^--version$' "$tmp/calls")" -eq 1 ]
+	[ "$(grep -c '^run$' "$tmp/calls")" -eq 1 ]
+}
+
+@test "a helper volume removed between submissions is filled again, the submission judged" {
+	make_sub "$tmp/a.json" python "$tmp/sum.py"
+	judge "$tmp/a.json"
+	expect "$tmp/a.json" '.status == "OK"'
+	vols=$("$DOCKER" volume ls -q --filter label=scrc.box=1)
+	[ -n "$vols" ]
+	# Ours is in use by no box now; another judge's may be, and stays.
+	removed=0
+	for v in $vols; do
+		"$DOCKER" volume rm "$v" >/dev/null 2>&1 && removed=$((removed + 1))
+	done
+	[ "$removed" -ge 1 ]
+	make_sub "$tmp/b.json" python "$tmp/sum.py"
+	SCRC_VERBOSE=1 judge "$tmp/b.json"
+	expect "$tmp/b.json" '.status == "OK" and ([.tests[].status] == ["OK", "OK"])'
+	grep -q 'filling it again' "$tmp/b.json.err"
+	# And the next one takes the shortcut again.
+	run calls_of "$tmp/c.json" python "$tmp/sum.py"
+	[ "$status" -eq 0 ]
+	[ "$output" = "1 run" ]
+	no_containers_left
+}

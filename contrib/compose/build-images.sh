@@ -102,7 +102,12 @@ for what in "$@"; do
 	case $what in
 	base) build_base ;;
 	kafka) build_kafka ;;
-	scrc) build "$scrc" -f "$top/contrib/Dockerfile" "$top" ;;
+	scrc)
+		build "$scrc" -f "$top/contrib/Dockerfile" "$top"
+		# Keep the newest build stage (the next build's cache), not the others.
+		docker image ls -q -f dangling=true -f label=scrc.stage=build | tail -n +2 |
+			xargs -r docker image rm >/dev/null 2>&1
+		;;
 	simulator) build "$simulator" -f "$top/contrib/Dockerfile.simulator" "$top" ;;
 	*) die "unknown image $what (base, kafka, scrc, simulator)" ;;
 	esac

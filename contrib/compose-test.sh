@@ -109,7 +109,7 @@ runners() {
 
 all_runners=()
 teardown() {
-	local status=$? left host
+	local status=$? left host mounted v
 	set +e
 	trap - EXIT INT TERM
 	if [ "$status" -ne 0 ]; then
@@ -117,13 +117,18 @@ teardown() {
 		dc logs --no-color --tail 25 2>&1 | sed 's/^/    /'
 	fi
 	say "tearing down project $project"
+	# Anonymous volumes (Kafka's data) carry no project label: note them first.
+	mounted=$(docker ps -aq --filter "label=com.docker.compose.project=$project" |
+		xargs -r docker inspect \
+		-f '{{range .Mounts}}{{if eq .Type "volume"}}{{.Name}} {{end}}{{end}}')
 	dc down -v --remove-orphans -t 60 >/dev/null 2>&1 ||
 		{ echo "$prog: compose down failed" >&2; status=1; }
-	left=$(docker ps -aq --filter "label=com.docker.compose.project=$project")
-	left+=$(docker volume ls -q --filter "label=com.docker.compose.project=$project")
-	left+=$(docker network ls -q --filter "label=com.docker.compose.project=$project")
+	left=$(docker ps -aq --filter "label=com.docker.compose.project=$project"
+		docker volume ls -q --filter "label=com.docker.compose.project=$project"
+		docker network ls -q --filter "label=com.docker.compose.project=$project"
+		for v in $mounted; do docker volume inspect -f '{{.Name}}' "$v" 2>/dev/null; done)
 	if [ -n "$left" ]; then
-		echo "$prog: FAIL: left behind by down -v: $left" >&2
+		echo "$prog: FAIL: left behind by down -v:" $left >&2
 		status=1
 	fi
 	# Judge boxes carry their judge's "HOSTNAME/PID": those of our runners'

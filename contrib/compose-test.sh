@@ -145,6 +145,8 @@ teardown() {
 	done
 	if [ "$box_volume_was_here" = 0 ]; then
 		docker volume rm "$box_volume" >/dev/null 2>&1
+		# scrc's marker that the volume was filled (src/DESIGN.md) goes with it.
+		rm -f /tmp/scrc-uids/"$box_volume".*.ok
 	fi
 	say "done, exit $status"
 	exit "$status"

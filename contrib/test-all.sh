@@ -9,6 +9,8 @@
 # podman as the CLI,
 # the cgroup v2 cases inside a user-mode-Linux guest (contrib/uml/),
 # the simulator's language x outcome matrix and problems through a real worker,
+# the compose stack (contrib/docker-compose.yml, its images built here: one
+# runner judging the simulator's tables, then three sharing its load),
 # the Debian package (built, lintian, installed in a fresh container, judging),
 # a short benchmark (figures printed, never asserted) and `make distcheck`,
 # then stops whatever it started. Any failure makes it exit non-zero.
@@ -148,6 +150,13 @@ KAFKA_BROKER="$KAFKA_BROKERS" KAFKA_TOPIC="scripts-$run_id" \
 	"$PYTHON" -m simulator.main || { tail -50 "$top/worker-ci.log"; exit 1; }
 kill -TERM "$worker_pid"; wait "$worker_pid" || true
 worker_pid=
+phase_end
+
+phase_start "compose stack (single runner, then three sharing the partitions)"
+# contrib/docker-compose.yml for real: its images built here, a runner in a
+# container judging the simulator's matrix for a language per image, then
+# three replicas splitting a run between them; everything torn down after.
+timeout --kill-after=60 1200 bash contrib/compose-test.sh
 phase_end
 
 phase_start "debian package (build, lintian, install in a fresh container, judge)"

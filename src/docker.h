@@ -263,7 +263,7 @@ int	docker_box_name(char *out, size_t size, const char *submission_id, const cha
 	    uint32_t rnd);
 /*
  * The argv (without "docker") of the `docker run -i --rm` that starts a
- * box named name
+ * box named name (podman: the `create -i` before `start -ai`)
  * with the helper volume volume: every sandbox flag of DESIGN.md, labels,
  * limits in bytes. NULL with errstr for an unusable spec (image starting
  * with '-', workdir not absolute or holding ',' or ':'). Free with

@@ -193,6 +193,12 @@ docker_flavour(void)
 	return docker_flavour_seen;
 }
 
+const char *
+docker_flavour_name(void)
+{
+	return docker_flavour() == DOCKER_FLAVOUR_PODMAN ? "podman" : "docker";
+}
+
 void
 docker_set_seccomp(const char *path)
 {
@@ -1030,8 +1036,7 @@ docker_volume_marker(const char *vol, char *path, size_t size)
 	char name[128];
 	size_t i;
 
-	snprintf(name, sizeof name, "%s:%ld",
-	    docker_flavour() == DOCKER_FLAVOUR_PODMAN ? "podman" : "docker", (long)getuid());
+	snprintf(name, sizeof name, "%s:%ld", docker_flavour_name(), (long)getuid());
 	for (i = 0; ; i++) {
 		v = i == 0 ? name : vars[i - 1];
 		if (v == NULL)
@@ -1584,7 +1589,7 @@ docker_box_refill(struct docker_box *box, char *errstr, size_t errstr_size)
 	struct docker_box_spec sp;
 	struct docker_cmd rm;
 	char vol[64];
-	int lock, rc;
+	int lock;
 
 	log_warn("docker: helper volume %s has no scrc-box: filling it again", box->vol);
 	docker_reap(&box->proc, util_now_ms() + DOCKER_CLOSE_MS, NULL);
@@ -1615,8 +1620,7 @@ docker_box_refill(struct docker_box *box, char *errstr, size_t errstr_size)
 	buf_reset(&box->errlog);
 	box->rlen = 0;
 	box->broken = 0;
-	rc = docker_box_spawn(box, errstr, errstr_size);
-	return rc;
+	return docker_box_spawn(box, errstr, errstr_size);
 }
 
 int

@@ -42,6 +42,8 @@ enum docker_flavour docker_flavour(void);
  * kind it found ("docker" or "podman"), so that they need not ask.
  */
 #define DOCKER_FLAVOUR_ENV	"SCRC_DOCKER_FLAVOUR"
+/* The kind's name, "docker" or "podman" (as DOCKER_FLAVOUR_ENV takes it). */
+const char *docker_flavour_name(void);
 /* Sets the kind without asking (tests; UNKNOWN asks again). */
 void	docker_set_flavour(enum docker_flavour flavour);
 /*

@@ -1034,8 +1034,7 @@ worker_main(void)
 	conf_export();
 	setenv("SCRC_WORKER_NAME", w->name, 1);
 	/* Asked once here rather than by every judge (a CLI call each). */
-	setenv(DOCKER_FLAVOUR_ENV, docker_flavour() == DOCKER_FLAVOUR_PODMAN ? "podman" :
-	    "docker", 1);
+	setenv(DOCKER_FLAVOUR_ENV, docker_flavour_name(), 1);
 
 	cb.delivered = worker_delivered;
 	cb.revoke = worker_revoke;

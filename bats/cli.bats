@@ -1,10 +1,11 @@
 #!/usr/bin/env bats
 # cli.bats - what a submission costs in docker CLI processes (each is a Go
 # program of its own, tens of milliseconds to start): one `docker run -i
-# --rm` per box and nothing else on the usual path, and what happens when
-# the shortcuts that save calls meet a changed engine (the helper volume
-# removed behind scrc's back). Needs the built scrc, a Docker daemon and
-# the gcc, base and python images.
+# --rm` per box and nothing else on the usual path, none for a build the
+# build cache has, and what happens when the shortcuts that save calls meet
+# a changed engine (the helper volume removed behind scrc's back, an image
+# rebuilt). Needs the built scrc, a Docker daemon and the gcc, base and
+# python images.
 
 load helpers
 
@@ -30,14 +31,22 @@ teardown() {
 	rm -rf "$tmp"
 }
 
-# calls_of FILE LANG SRC: judges the submission through the noting CLI
-# (with the CLI's kind given, as a worker gives it to its judges) and
-# prints the calls it made, sorted, one "COUNT VERB" per line.
+# image_ids: the engine's images as a worker lists them for its judges.
+image_ids() {
+	"$DOCKER" images --no-trunc --format '{{.Repository}}:{{.Tag}}={{.ID}}' | tr '\n' ' '
+}
+
+# calls_of FILE LANG SRC [STATUS]: judges the submission through the noting
+# CLI (with the CLI's kind and the image ids given, as a worker gives them
+# to its judges; IDS overrides the ids) and prints the calls it made,
+# sorted, one "COUNT VERB" per line. The result must have STATUS (OK).
 calls_of() {
 	make_sub "$1" "$2" "$3"
 	rm -f "$tmp/calls"
-	SCRC_DOCKER="$tmp/cli" SCRC_DOCKER_FLAVOUR=docker judge "$1" || return 1
-	expect "$1" '.status == "OK"' || return 1
+	touch "$tmp/calls"
+	SCRC_DOCKER="$tmp/cli" SCRC_DOCKER_FLAVOUR=docker SCRC_IMAGE_IDS=${IDS:-$(image_ids)} \
+		SCRC_VERBOSE=1 judge "$1" || return 1
+	expect "$1" ".status == \"${4:-OK}\"" || return 1
 	sort "$tmp/calls" | uniq -c | awk '{print $1, $2}'
 }
 
@@ -63,6 +72,60 @@ calls_of() {
 	expect "$tmp/py.json" '.status == "OK"'
 	[ "$(grep -c -- '^--version$' "$tmp/calls")" -eq 1 ]
 	[ "$(grep -c '^run$' "$tmp/calls")" -eq 1 ]
+}
+
+@test "without a worker to list them, a judge lists the images once for its build cache" {
+	# The second time the listing found gcc's image: the resubmission is not built.
+	for want_runs in 2 1; do
+		make_sub "$tmp/c$want_runs.json" c "$tmp/sum.c"
+		rm -f "$tmp/calls"
+		SCRC_DOCKER="$tmp/cli" SCRC_DOCKER_FLAVOUR=docker judge "$tmp/c$want_runs.json"
+		expect "$tmp/c$want_runs.json" '.status == "OK"'
+		[ "$(grep -c '^images$' "$tmp/calls")" -eq 1 ]
+		[ "$(grep -c '^run$' "$tmp/calls")" -eq "$want_runs" ]
+	done
+}
+
+@test "a resubmission is not built again, a compile error resubmitted starts no box, a rebuilt image builds again" {
+	run calls_of "$tmp/c1.json" c "$tmp/sum.c"
+	[ "$status" -eq 0 ]
+	echo "c, first: $output"
+	[ "$output" = "2 run" ]
+	# The same source again (another id, other limits its build never saw).
+	LIMITS='{limits: {time_limit_ms: 3000, memory_limit_bytes: 134217728},
+		tests: [{input: "2 2\n", expected_output: "4\n"}]}'
+	run calls_of "$tmp/c2.json" c "$tmp/sum.c"
+	[ "$status" -eq 0 ]
+	echo "c, again: $output"
+	[ "$output" = "1 run" ]
+	grep -q 'build: cache hit .* (c, built)' "$tmp/c2.json.err"
+	expect "$tmp/c2.json" '[.tests[].status] == ["OK"]'
+
+	printf 'int main(void) { return missing_function(); }\n' > "$tmp/ce.c"
+	run calls_of "$tmp/ce1.json" c "$tmp/ce.c" BF
+	[ "$status" -eq 0 ]
+	[ "$output" = "2 run" ]
+	run calls_of "$tmp/ce2.json" c "$tmp/ce.c" BF
+	[ "$status" -eq 0 ]
+	echo "compile error, again: '$output'"
+	[ "$output" = "" ]
+	# The same answer, the compiler's words included.
+	jq -S 'del(.id, .timestamp, .worker)' "$tmp/ce1.json.out" > "$tmp/ce1.cmp"
+	jq -S 'del(.id, .timestamp, .worker)' "$tmp/ce2.json.out" > "$tmp/ce2.cmp"
+	diff "$tmp/ce1.cmp" "$tmp/ce2.cmp"
+	expect "$tmp/ce2.json" '.stderr | test("missing_function")'
+
+	# The images rebuilt (new ids under the same names): built again.
+	IDS=$(image_ids | sed 's/=sha256:/=sha256:0/g')
+	run calls_of "$tmp/c3.json" c "$tmp/sum.c"
+	[ "$status" -eq 0 ]
+	[ "$output" = "2 run" ]
+	# And with the build cache off, every time.
+	unset IDS
+	SCRC_BUILD_CACHE=0 run calls_of "$tmp/c4.json" c "$tmp/sum.c"
+	[ "$status" -eq 0 ]
+	[ "$output" = "2 run" ]
+	no_containers_left
 }
 
 @test "a helper volume removed between submissions is filled again, the submission judged" {

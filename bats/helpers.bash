@@ -15,6 +15,10 @@ if [ -z "${PYTHON:-}" ]; then
 	[ -x "$PYTHON" ] || PYTHON=python3
 fi
 export KAFKA_BROKERS PYTHON
+# Every test starts with a build cache of its own, empty: one kept from
+# another test, or from an earlier run of the suite, would let a build the
+# test means to exercise be skipped. (A suite's setup_file gets the file's.)
+export SCRC_CACHE_DIR=${BATS_TEST_TMPDIR:-${BATS_FILE_TMPDIR:-/tmp}}/scrc-cache
 
 # repo_root: print the top directory of the source tree (SCRC_SRCDIR when
 # set, as "make check-integration" does, else the parent of bats/).

@@ -207,8 +207,14 @@ res = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 got = collections.Counter(r["status"] for r in res)
 assert got == {"OK": 6, "WA": 2, "RE": 1, "IE": 2}, got
 EOF
-	prom_wait 'scrc_build_cache_misses_total{job="scrc"}' ' 1' 10
-	prom_wait 'scrc_build_cache_hits_total{job="scrc"}' ' 1' 10
+	# The checker built once and found once. Submissions with a build step
+	# (Python's syntax check, C's compiler): 5 distinct sources built (py-ok,
+	# py-wa, py-re, py-chk, c-ok), the 4 repeats found (2 py-ok, py-wa, py-chk),
+	# through the image ids the worker listed for its judges.
+	prom_wait 'scrc_build_cache_misses_total{job="scrc",kind="setter"}' 'kind=setter 1' 10
+	prom_wait 'scrc_build_cache_hits_total{job="scrc",kind="setter"}' 'kind=setter 1' 10
+	prom_wait 'scrc_build_cache_misses_total{job="scrc",kind="submission"}' 'kind=submission 5' 10
+	prom_wait 'scrc_build_cache_hits_total{job="scrc",kind="submission"}' 'kind=submission 4' 10
 	# Boxes: a run box for each of the 8 Python submissions, a build and a
 	# run box for the C one, a checker box for each of the 2 checked ones
 	# and a build box for the checker, built once: 8 + 2 + 2 + 1, all gone.

@@ -30,6 +30,10 @@ started_kafka=0
 started_docker=0
 worker_pid=
 t_all=$(date +%s)
+# Builds start uncached: one left by an earlier run would let the suite skip
+# the very builds it means to exercise (each bats test has its own, too).
+test_cache=$(mktemp -d /tmp/scrc-test-cache.XXXXXX)
+export SCRC_CACHE_DIR=$test_cache/cache
 
 phase_start() {
 	phase_name=$1
@@ -54,6 +58,7 @@ cleanup() {
 	if [ "$started_docker" = 1 ]; then
 		bash contrib/docker-ensure.sh stop >/dev/null 2>&1
 	fi
+	rm -rf "$test_cache"
 	printf '\n=== timings\n'
 	for t in "${timings[@]}"; do printf '%s\n' "$t"; done
 	printf '%-28s %5ss\n' total "$(( $(date +%s) - t_all ))"

@@ -142,14 +142,61 @@ build_send(struct docker_box *box, const struct build_input *in, char *err, size
 	return r;
 }
 
+int
+build_command(const struct build_input *in, char ***argv, char ***env, char *err,
+    size_t err_size)
+{
+	const struct lang_profile *lp = in->lp;
+	struct lang_vars vars;
+	char *prog = xasprintf("%s/build", lp->workdir);
+	char *src = lang_source_name(lp, in->main);
+
+	memset(&vars, 0, sizeof vars);
+	vars.prog = prog;
+	vars.src = src;
+	vars.main = in->main;
+	vars.memory_bytes = in->lim->memory_bytes;
+	vars.time_limit_ms = in->lim->time_ms;
+	vars.workdir = lp->workdir;
+	*env = NULL;
+	*argv = build_expand((const char *const *)lp->build_argv, &vars, "build.argv", err,
+	    err_size);
+	if (*argv != NULL)
+		*env = build_expand(build_env(lp->build_env), &vars, "build.env", err, err_size);
+	free(prog);
+	free(src);
+	if (*argv != NULL && *env != NULL)
+		return 0;
+	lang_strv_free(*argv);
+	*argv = NULL;
+	return -1;
+}
+
+/*
+ * Whether a failed build would fail alike every time: it ended by itself
+ * with an exit code, far from every limit. A compiler that was killed, or
+ * failed near its time or memory bound, might not fail on a quieter host.
+ */
+static int
+build_repeatable(const struct lang_profile *lp, const struct docker_exec_result *run)
+{
+	return run->exited && run->exit_code != 0 && !run->output_limit_hit &&
+	    !run->oom_killed && !run->mem_limit_hit && !run->cpu_limit_hit &&
+	    !run->wall_limit_hit && run->wall_ms < lp->build_time_ms / 2 &&
+	    run->cpu_ms < lp->build_time_ms / 2 &&
+	    (lp->build_memory_bytes <= 0 || run->memory_bytes < lp->build_memory_bytes / 2);
+}
+
 /* Whether a finished build step failed, and how it is told. */
 static int
-build_judge(struct docker_exec_result *run, struct build_outcome *bo)
+build_judge(const struct lang_profile *lp, struct docker_exec_result *run,
+    struct build_outcome *bo)
 {
 	if (!run->output_limit_hit && !run->oom_killed && !run->mem_limit_hit &&
 	    !run->cpu_limit_hit && !run->wall_limit_hit && run->exited && run->exit_code == 0)
 		return 0;
 	bo->failed = 1;
+	bo->repeatable = build_repeatable(lp, run);
 	bo->exit_code = run->exited ? run->exit_code : 128 + run->signal;
 	bo->wall_ms = run->wall_ms;
 	bo->cpu_ms = run->cpu_ms;
@@ -176,8 +223,7 @@ build_program(const struct build_input *in, struct docker_box *shared,
 	struct docker_box *box = NULL;
 	struct docker_exec ex;
 	struct docker_exec_result run;
-	struct lang_vars vars;
-	char **argv = NULL, **env = NULL, *prog, *src;
+	char **argv = NULL, **env = NULL;
 	char why[512];
 	int64_t t0;
 	int rc = -1;
@@ -186,20 +232,7 @@ build_program(const struct build_input *in, struct docker_box *shared,
 	buf_init(&bo->out);
 	buf_init(&bo->err);
 	memset(files, 0, sizeof *files);
-	prog = xasprintf("%s/build", lp->workdir);
-	src = lang_source_name(lp, in->main);
-	memset(&vars, 0, sizeof vars);
-	vars.prog = prog;
-	vars.src = src;
-	vars.main = in->main;
-	vars.memory_bytes = in->lim->memory_bytes;
-	vars.time_limit_ms = in->lim->time_ms;
-	vars.workdir = lp->workdir;
-	argv = build_expand((const char *const *)lp->build_argv, &vars, "build.argv", err,
-	    err_size);
-	if (argv != NULL)
-		env = build_expand(build_env(lp->build_env), &vars, "build.env", err, err_size);
-	if (argv == NULL || env == NULL) {
+	if (build_command(in, &argv, &env, err, err_size) != 0) {
 		rc = 2;		/* a broken profile: final, retrying cannot help */
 		goto out;
 	}
@@ -240,7 +273,7 @@ build_program(const struct build_input *in, struct docker_box *shared,
 	}
 	log_debug("timing phase=%s-exec host_us=%lld program_ms=%lld cpu_ms=%lld", in->role,
 	    (long long)(util_now_us() - t0), (long long)run.wall_ms, (long long)run.cpu_ms);
-	if (build_judge(&run, bo)) {
+	if (build_judge(lp, &run, bo)) {
 		docker_exec_result_free(&run);
 		rc = 1;
 		goto out;
@@ -265,8 +298,6 @@ out:
 	/* Removed while the run goes on; judge_submission waits for it at the end. */
 	if (box != shared)
 		docker_box_close_later(box);
-	free(prog);
-	free(src);
 	lang_strv_free(argv);
 	lang_strv_free(env);
 	return rc;

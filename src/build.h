@@ -30,6 +30,7 @@ struct build_input {
 /* How a build that ran went (filled by build_program). */
 struct build_outcome {
 	int		 failed;	/* the build step failed: a BF */
+	int		 repeatable;	/* and would fail alike every time (cacheable) */
 	int		 exit_code;
 	int64_t		 wall_ms;
 	int64_t		 cpu_ms;
@@ -52,6 +53,14 @@ int	build_program(const struct build_input *in, struct docker_box *shared,
 	    struct docker_files *files, struct build_outcome *bo, int *code_ran, char *err,
 	    size_t err_size);
 void	build_outcome_free(struct build_outcome *bo);
+
+/*
+ * The build step's argv and environment for in, expanded ({main}, limits
+ * and all). 0 with both set (free with lang_strv_free), or -1 with err (a
+ * broken profile; both NULL).
+ */
+int	build_command(const struct build_input *in, char ***argv, char ***env, char *err,
+	    size_t err_size);
 
 /*
  * The artifacts of a profile without a build step: the source itself, as

@@ -100,10 +100,12 @@ static const struct conf_entry conf_table[] = {
 	{ "SCRC_UID_DIR", "uid-dir", CONF_STRING, OFF(uid_dir), "/tmp/scrc-uids", 0, 0,
 	  "lock files of the uids in use, shared by every scrc of the host" },
 	{ "SCRC_CACHE_DIR", "cache-dir", CONF_STRING, OFF(cache_dir), NULL, 0, 0,
-	  "built checkers and interactors kept between submissions (default: "
+	  "builds kept between submissions (default: "
 	  "/tmp/scrc-cache-UID; must be ours alone)" },
 	{ "SCRC_CACHE_BYTES", "cache-bytes", CONF_BYTES, OFF(cache_bytes), "256M", 0,
-	  1LL << 40, "bound on that cache's size (0: no cache)" },
+	  1LL << 40, "bound on that cache's size (0: no cache at all)" },
+	{ "SCRC_BUILD_CACHE", "build-cache", CONF_BOOL, OFF(build_cache), "1", 0, 1,
+	  "submissions' builds are cached too (0: every submission is built)" },
 	{ "SCRC_WORKER_NAME", "worker-name", CONF_STRING, OFF(worker_name), NULL, 0, 0,
 	  "name reported in results (default: host:pid)" },
 	{ "SCRC_INFRA_RETRIES", "infra-retries", CONF_INT, OFF(infra_retries), "3", 0, 100,

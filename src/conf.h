@@ -44,6 +44,7 @@ struct conf {
 	char	*uid_dir;		/* SCRC_UID_DIR */
 	char	*cache_dir;		/* SCRC_CACHE_DIR: NULL = the default */
 	int64_t	 cache_bytes;		/* SCRC_CACHE_BYTES */
+	int	 build_cache;		/* SCRC_BUILD_CACHE */
 	char	*worker_name;		/* SCRC_WORKER_NAME, --worker-name */
 	int64_t	 infra_retries;		/* SCRC_INFRA_RETRIES */
 	int64_t	 drain_timeout_ms;	/* SCRC_DRAIN_TIMEOUT */

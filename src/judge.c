@@ -18,8 +18,10 @@
 #include "interact.h"
 #include "judge.h"
 #include "plan.h"
+#include "progcache.h"
 #include "score.h"
 #include "setter.h"
+#include "tally.h"
 #include "util.h"
 #include "verdict.h"
 
@@ -49,6 +51,8 @@ struct judge {
 	char				 main[72];	/* {main} of the source (lang_main) */
 	int				 dirty;		/* the last run left the box unclean */
 	int				 code_ran;	/* failures are no longer retried */
+	int				 cached;	/* files came from the build cache */
+	char				 key[65];	/* the build's cache key; "": none */
 	char				 err[512];
 };
 
@@ -102,6 +106,13 @@ judge_artifacts_bytes(const struct judge *j, int shared_build)
 
 	if (j->lp->build_argv == NULL)
 		return src;
+	if (j->cached) {
+		size_t i;
+
+		for (i = 0, src = 0; i < j->files.n; i++)
+			src += (int64_t)j->files.v[i].len;
+		return src;
+	}
 	/* A build in the box leaves its copy until the first test: two. */
 	return shared_build ? 2 * src + PLAN_MiB : PLAN_ARTIFACT_MAX;
 }
@@ -184,7 +195,7 @@ judge_launch(struct judge *j)
 
 	need = j->lim.memory_bytes + lp->memory_overhead_bytes + judge_artifacts_bytes(j, 1) +
 	    max_input + 16 * PLAN_MiB;
-	j->shared = lp->build_argv != NULL && lp->build_image != NULL &&
+	j->shared = !j->cached && lp->build_argv != NULL && lp->build_image != NULL &&
 	    strcmp(lp->build_image, lp->run_image) == 0 &&
 	    lp->build_memory_bytes <= need + JUDGE_SHARE_EXTRA;
 	plan_run_box(lp, j->req->id, "run", &j->lim, judge_artifacts_bytes(j, j->shared),
@@ -245,45 +256,124 @@ fail:
 	return final ? 1 : -1;
 }
 
-/* Builds the submission. 0; 1 with res final (BF, or IE); -1 infra. */
+/* What building the submission takes; everything borrowed from j. */
+static void
+judge_build_input(const struct judge *j, struct build_input *in)
+{
+	memset(in, 0, sizeof *in);
+	in->lp = j->lp;
+	in->submission_id = j->req->id;
+	in->role = "build";
+	in->source = j->req->source;
+	in->source_len = j->req->source_len;
+	in->main = j->main;
+	in->files = j->req->files;
+	in->nfiles = j->req->nfiles;
+	in->lim = &j->lim;
+}
+
+/* The result of a build that failed (bo's outputs move into res): a BF. */
+static void
+judge_build_failed(struct judge *j, struct build_outcome *bo)
+{
+	struct result *res = j->res;
+
+	res->status = RESULT_BF;
+	res->exit_code = bo->exit_code;
+	res->duration_ms = bo->wall_ms;
+	res->cpu_time_ms = bo->cpu_ms;
+	res->memory_bytes = bo->memory_bytes;
+	result_set_reason(res, "%s", bo->reason);
+	judge_cap(&bo->out, conf.field_cap_bytes, &res->truncated);
+	judge_cap(&bo->err, conf.field_cap_bytes, &res->truncated);
+	buf_free(&res->out);
+	buf_free(&res->err);
+	res->out = bo->out;
+	res->err = bo->err;
+	buf_init(&bo->out);
+	buf_init(&bo->err);
+}
+
+/* Names the submission's build in the cache (j->key), when it may be cached. */
+static void
+judge_cache_key(struct judge *j)
+{
+	struct build_input in;
+
+	j->key[0] = '\0';
+	if (j->lp->build_argv == NULL || !conf.build_cache || !progcache_enabled())
+		return;
+	judge_build_input(j, &in);
+	if (progcache_key("submission", &in, j->key) != 0)
+		j->key[0] = '\0';
+}
+
+/*
+ * Looks the submission's build up in the cache: 0 with j->files set
+ * (j->cached), 1 with res a final BF (the same build failed before),
+ * -1 when it is not there.
+ */
+static int
+judge_cache_get(struct judge *j)
+{
+	struct build_outcome bo;
+	int r;
+
+	if (j->key[0] == '\0')
+		return -1;
+	r = progcache_get(j->key, &j->files, &bo);
+	if (r == 0)
+		j->cached = 1;
+	else if (r == 1)
+		judge_build_failed(j, &bo);
+	build_outcome_free(&bo);
+	if (r >= 0) {
+		log_info("build: cache hit %.16s (%s, %s)", j->key, j->lp->name,
+		    r == 0 ? "built" : "failed");
+		tally_add(TALLY_BUILD_HITS, 1);
+	}
+	return r;
+}
+
+/*
+ * Builds the submission, unless the cache has it. The key's lock is held
+ * across the build: the same program judged twice at once is built once.
+ * 0; 1 with res final (BF, or IE); -1 infra.
+ */
 static int
 judge_build(struct judge *j)
 {
 	struct build_input in;
 	struct build_outcome bo;
-	int r;
+	int r, lock = -1;
 
-	memset(&in, 0, sizeof in);
-	in.lp = j->lp;
-	in.submission_id = j->req->id;
-	in.role = "build";
-	in.source = j->req->source;
-	in.source_len = j->req->source_len;
-	in.main = j->main;
-	in.files = j->req->files;
-	in.nfiles = j->req->nfiles;
-	in.lim = &j->lim;
+	if (j->cached)
+		return 0;
+	judge_build_input(j, &in);
 	if (j->lp->build_argv == NULL) {
 		build_source_only(&in, &j->files);
 		return 0;
 	}
+	/* Another judge may have built it since we looked. */
+	if (j->key[0] != '\0' && (lock = progcache_lock(j->key)) >= 0 &&
+	    (r = judge_cache_get(j)) >= 0) {
+		progcache_unlock(lock);
+		return r;
+	}
+	if (lock >= 0)
+		tally_add(TALLY_BUILD_MISSES, 1);
 	r = build_program(&in, j->shared ? j->box : NULL, &j->files, &bo, &j->code_ran, j->err,
 	    sizeof j->err);
+	if (lock >= 0) {
+		if (r == 0)
+			progcache_put(j->key, &j->files);
+		else if (r == 1 && bo.repeatable)
+			progcache_put_failure(j->key, &bo);
+		progcache_unlock(lock);
+	}
 	if (r == 1) {
-		struct result *res = j->res;
-
-		res->status = RESULT_BF;
-		res->exit_code = bo.exit_code;
-		res->duration_ms = bo.wall_ms;
-		res->cpu_time_ms = bo.cpu_ms;
-		res->memory_bytes = bo.memory_bytes;
-		result_set_reason(res, "%s", bo.reason);
-		judge_cap(&bo.out, conf.field_cap_bytes, &res->truncated);
-		judge_cap(&bo.err, conf.field_cap_bytes, &res->truncated);
-		buf_free(&res->out);
-		buf_free(&res->err);
-		res->out = bo.out;
-		res->err = bo.err;
+		judge_build_failed(j, &bo);
+		build_outcome_free(&bo);
 		return 1;
 	}
 	build_outcome_free(&bo);
@@ -605,6 +695,10 @@ judge_submission(const struct lang_set *langs, const struct request *req,
 		goto out;
 	}
 	t0 = util_now_us();
+	/* A build the cache has leaves the build box out; a failed one, every box. */
+	judge_cache_key(&j);
+	if (judge_cache_get(&j) == 1)
+		goto out;
 	if (judge_launch(&j) != 0)
 		goto infra;
 	if ((r = judge_open_setters(&j)) != 0) {

@@ -68,6 +68,7 @@ static const double monitor_queue_bounds[] = {
 
 static const char *const monitor_lang_status[] = { "language", "status", NULL };
 static const char *const monitor_topic_part[] = { "topic", "partition", NULL };
+static const char *const monitor_kind[] = { "kind", NULL };
 
 /* Every metric: where struct monitor keeps it, and what it is. */
 struct monitor_family {
@@ -108,9 +109,11 @@ static const struct monitor_family monitor_families[] = {
 	{ MONITOR_AT(removed), METRICS_COUNTER, "scrc_containers_removed_total",
 	  "Judge containers (boxes) removed.", NULL, NULL, 0 },
 	{ MONITOR_AT(hits), METRICS_COUNTER, "scrc_build_cache_hits_total",
-	  "Checkers and interactors taken from the program cache.", NULL, NULL, 0 },
+	  "Builds taken from the build cache: kind=submission (a resubmission, a rejudge) "
+	  "or kind=setter (checkers and interactors).", monitor_kind, NULL, 0 },
 	{ MONITOR_AT(misses), METRICS_COUNTER, "scrc_build_cache_misses_total",
-	  "Checkers and interactors the program cache did not have.", NULL, NULL, 0 },
+	  "Builds the build cache did not have (and that were then built), by kind.",
+	  monitor_kind, NULL, 0 },
 	{ MONITOR_AT(lag), METRICS_GAUGE, "scrc_consumer_lag",
 	  "Records of an assigned partition beyond the group's committed offset.",
 	  monitor_topic_part, NULL, 0 },
@@ -271,8 +274,14 @@ monitor_render(struct buf *out, void *arg)
 	pthread_mutex_lock(&mon->scrape);
 	metrics_set(mon->started, NULL, (double)tally_get(TALLY_CONTAINERS_STARTED));
 	metrics_set(mon->removed, NULL, (double)tally_get(TALLY_CONTAINERS_REMOVED));
-	metrics_set(mon->hits, NULL, (double)tally_get(TALLY_CACHE_HITS));
-	metrics_set(mon->misses, NULL, (double)tally_get(TALLY_CACHE_MISSES));
+	metrics_set(mon->hits, (const char *const[]){ "setter" },
+	    (double)tally_get(TALLY_CACHE_HITS));
+	metrics_set(mon->misses, (const char *const[]){ "setter" },
+	    (double)tally_get(TALLY_CACHE_MISSES));
+	metrics_set(mon->hits, (const char *const[]){ "submission" },
+	    (double)tally_get(TALLY_BUILD_HITS));
+	metrics_set(mon->misses, (const char *const[]){ "submission" },
+	    (double)tally_get(TALLY_BUILD_MISSES));
 	/* Partitions come and go with rebalances: only today's are shown. */
 	metrics_reset(mon->lag);
 	if (kafka_lag(mon->k, MONITOR_KAFKA_WAIT_MS, monitor_lag_one, mon, why, sizeof why) != 0)

@@ -1,8 +1,11 @@
 /*
- * progcache.c - the on-disk cache of built problem-setter programs.
+ * progcache.c - the on-disk cache of builds.
  *
- * One file per entry, KEY.prog: the line "scrc-prog 1", then per artifact
- * its path, octal mode and length as NUL-terminated fields and its bytes.
+ * One file per entry, KEY.prog: the line "scrc-prog 2", then the field
+ * "built" followed by each artifact's path, octal mode and length as
+ * NUL-terminated fields and its bytes; or the field "failed" followed by
+ * the failed build's exit code, wall and CPU milliseconds, peak memory,
+ * reason, and its stdout and stderr (each a length field and the bytes).
  * Entries are written to a temporary file and renamed into place, so a
  * reader sees a whole entry or none; KEY.lock serialises builds of one key
  * across processes (flock: a judge that dies lets go). The age of an entry
@@ -22,11 +25,12 @@
 #include <unistd.h>
 
 #include "boxproto.h"
+#include "imageid.h"
 #include "progcache.h"
 #include "sha256.h"
 #include "util.h"
 
-#define PROGCACHE_MAGIC		"scrc-prog 1\n"
+#define PROGCACHE_MAGIC		"scrc-prog 2\n"
 #define PROGCACHE_MAX_ENTRY	(256LL << 20)
 
 static char	*progcache_dir;
@@ -108,32 +112,53 @@ progcache_strv(struct sha256 *s, char *const *v)
 	progcache_field(s, &n, sizeof n);
 }
 
-void
-progcache_key(const struct lang_profile *lp, const struct request_program *p,
-    const struct plan_limits *lim, char hex[65])
+int
+progcache_enabled(void)
 {
+	return progcache_ready();
+}
+
+int
+progcache_key(const char *purpose, const struct build_input *in, char hex[65])
+{
+	const struct lang_profile *lp = in->lp;
+	const char *image = lp->build_image != NULL ? lp->build_image : lp->run_image;
+	const char *id = imageid_get(image);
+	char **argv = NULL, **env = NULL, err[256], *src;
 	unsigned char out[32];
 	struct sha256 s;
 	size_t i;
 
+	if (id == NULL || (lp->build_argv != NULL &&
+	    build_command(in, &argv, &env, err, sizeof err) != 0)) {
+		lang_strv_free(argv);
+		lang_strv_free(env);
+		return -1;
+	}
+	src = lang_source_name(lp, in->main);
 	sha256_init(&s);
-	progcache_str(&s, "scrc progcache 1");
+	progcache_str(&s, "scrc progcache 2");
+	progcache_str(&s, purpose);
 	progcache_str(&s, lp->name);
-	progcache_str(&s, lp->source);
-	progcache_str(&s, lp->build_image);
-	progcache_str(&s, lp->run_image);
-	progcache_strv(&s, lp->build_argv);
-	progcache_strv(&s, lp->build_env);
+	progcache_str(&s, src);
+	progcache_str(&s, image);
+	progcache_str(&s, id);
+	progcache_strv(&s, argv);
+	progcache_strv(&s, env);
 	progcache_strv(&s, lp->build_artifacts);
-	progcache_field(&s, &lim->memory_bytes, sizeof lim->memory_bytes);
-	progcache_field(&s, &lim->time_ms, sizeof lim->time_ms);
-	progcache_field(&s, p->source, p->source_len);
-	progcache_field(&s, &p->nfiles, sizeof p->nfiles);
-	for (i = 0; i < p->nfiles; i++) {
-		progcache_str(&s, p->files[i].name);
-		progcache_field(&s, p->files[i].content, p->files[i].len);
+	progcache_field(&s, &lp->build_time_ms, sizeof lp->build_time_ms);
+	progcache_field(&s, &lp->build_memory_bytes, sizeof lp->build_memory_bytes);
+	progcache_field(&s, in->source, in->source_len);
+	progcache_field(&s, &in->nfiles, sizeof in->nfiles);
+	for (i = 0; i < in->nfiles; i++) {
+		progcache_str(&s, in->files[i].name);
+		progcache_field(&s, in->files[i].content, in->files[i].len);
 	}
 	sha256_final(&s, out, hex);
+	free(src);
+	lang_strv_free(argv);
+	lang_strv_free(env);
+	return 0;
 }
 
 int
@@ -189,18 +214,14 @@ progcache_read(const char *path, struct buf *b)
 	return 0;
 }
 
-/* Splits an entry into files. 0, or -1 when it is malformed. */
+/* The artifacts of a "built" entry from *pos on. 0, or -1 when malformed. */
 static int
-progcache_parse(const char *data, size_t len, struct docker_files *out)
+progcache_parse_files(const char *data, size_t len, size_t pos, struct docker_files *out)
 {
-	size_t pos = strlen(PROGCACHE_MAGIC);
 	const char *path, *mode, *size;
 	uint64_t n;
 	int m;
 
-	memset(out, 0, sizeof *out);
-	if (len < pos || memcmp(data, PROGCACHE_MAGIC, pos) != 0)
-		return -1;
 	while (pos < len) {
 		struct docker_file *f;
 
@@ -223,22 +244,97 @@ progcache_parse(const char *data, size_t len, struct docker_files *out)
 	return 0;
 }
 
+/* A number field of a "failed" entry. 0, or -1. */
+static int
+progcache_parse_num(const char *data, size_t len, size_t *pos, int64_t *out)
+{
+	const char *f;
+	uint64_t n;
+
+	if (boxproto_next_field(data, len, pos, &f) < 0 || boxproto_parse_u64(f, &n) != 0 ||
+	    n > INT64_MAX)
+		return -1;
+	*out = (int64_t)n;
+	return 0;
+}
+
+/* A length field and that many bytes. 0, or -1. */
+static int
+progcache_parse_bytes(const char *data, size_t len, size_t *pos, struct buf *out)
+{
+	int64_t n;
+
+	if (progcache_parse_num(data, len, pos, &n) != 0 || (uint64_t)n > len - *pos)
+		return -1;
+	buf_append(out, data + *pos, (size_t)n);
+	*pos += (size_t)n;
+	return 0;
+}
+
+/* The outcome of a "failed" entry from *pos on. 0, or -1 when malformed. */
+static int
+progcache_parse_failure(const char *data, size_t len, size_t pos, struct build_outcome *bo)
+{
+	const char *reason;
+	int64_t code;
+
+	if (progcache_parse_num(data, len, &pos, &code) != 0 || code > 255 ||
+	    progcache_parse_num(data, len, &pos, &bo->wall_ms) != 0 ||
+	    progcache_parse_num(data, len, &pos, &bo->cpu_ms) != 0 ||
+	    progcache_parse_num(data, len, &pos, &bo->memory_bytes) != 0 ||
+	    boxproto_next_field(data, len, &pos, &reason) < 0 ||
+	    progcache_parse_bytes(data, len, &pos, &bo->out) != 0 ||
+	    progcache_parse_bytes(data, len, &pos, &bo->err) != 0 || pos != len)
+		return -1;
+	bo->failed = 1;
+	bo->repeatable = 1;
+	bo->exit_code = (int)code;
+	util_seterr(bo->reason, sizeof bo->reason, "%s", reason);
+	return 0;
+}
+
+/* Splits an entry: 0 (files), 1 (bo), -1 when it is malformed. */
+static int
+progcache_parse(const char *data, size_t len, struct docker_files *files,
+    struct build_outcome *bo)
+{
+	size_t pos = strlen(PROGCACHE_MAGIC);
+	const char *kind;
+
+	if (len < pos || memcmp(data, PROGCACHE_MAGIC, pos) != 0 ||
+	    boxproto_next_field(data, len, &pos, &kind) < 0)
+		return -1;
+	if (strcmp(kind, "built") == 0)
+		return progcache_parse_files(data, len, pos, files);
+	if (strcmp(kind, "failed") == 0) {
+		if (progcache_parse_failure(data, len, pos, bo) == 0)
+			return 1;
+		build_outcome_free(bo);
+		memset(bo, 0, sizeof *bo);
+		buf_init(&bo->out);
+		buf_init(&bo->err);
+	}
+	return -1;
+}
+
 int
-progcache_get(const char *key, struct docker_files *out)
+progcache_get(const char *key, struct docker_files *files, struct build_outcome *bo)
 {
 	struct buf b;
 	char *path;
 	int rc = -1;
 
-	memset(out, 0, sizeof *out);
+	memset(files, 0, sizeof *files);
+	memset(bo, 0, sizeof *bo);
+	buf_init(&bo->out);
+	buf_init(&bo->err);
 	if (!progcache_ready())
 		return -1;
 	path = xasprintf("%s/%s.prog", progcache_dir, key);
 	buf_init(&b);
-	if (progcache_read(path, &b) == 0 && progcache_parse(b.data, b.len, out) == 0) {
+	if (progcache_read(path, &b) == 0 &&
+	    (rc = progcache_parse(b.data != NULL ? b.data : "", b.len, files, bo)) >= 0)
 		utimensat(AT_FDCWD, path, NULL, 0);	/* most recently used now */
-		rc = 0;
-	}
 	buf_free(&b);
 	free(path);
 	return rc;
@@ -284,33 +380,22 @@ progcache_evict(void)
 	}
 }
 
-void
-progcache_put(const char *key, const struct docker_files *files)
+/* Writes an entry's bytes under key (atomically), then evicts. */
+static void
+progcache_store(const char *key, const struct buf *b)
 {
-	struct buf b;
 	char *path, *tmp;
-	size_t i, off;
+	size_t off;
 	ssize_t w;
 	int fd;
 
-	if (!progcache_ready())
+	if ((int64_t)b->len > PROGCACHE_MAX_ENTRY || (int64_t)b->len > progcache_max)
 		return;
-	buf_init(&b);
-	buf_puts(&b, PROGCACHE_MAGIC);
-	for (i = 0; i < files->n; i++) {
-		buf_printf(&b, "%s%c%o%c%zu%c", files->v[i].path, 0, files->v[i].mode, 0,
-		    files->v[i].len, 0);
-		buf_append(&b, files->v[i].data, files->v[i].len);
-	}
-	if ((int64_t)b.len > PROGCACHE_MAX_ENTRY || (int64_t)b.len > progcache_max) {
-		buf_free(&b);
-		return;
-	}
 	path = xasprintf("%s/%s.prog", progcache_dir, key);
 	tmp = xasprintf("%s/%s.tmp%ld", progcache_dir, key, (long)getpid());
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	for (off = 0; fd >= 0 && off < b.len; off += (size_t)w) {
-		w = write(fd, b.data + off, b.len - off);
+	for (off = 0; fd >= 0 && off < b->len; off += (size_t)w) {
+		w = write(fd, b->data + off, b->len - off);
 		if (w < 0 && errno == EINTR) {
 			w = 0;
 			continue;
@@ -326,7 +411,47 @@ progcache_put(const char *key, const struct docker_files *files)
 		log_warn("progcache: could not store %s: %s", key, strerror(errno));
 		unlink(tmp);
 	}
-	buf_free(&b);
 	free(path);
 	free(tmp);
+}
+
+void
+progcache_put(const char *key, const struct docker_files *files)
+{
+	struct buf b;
+	size_t i;
+
+	if (!progcache_ready())
+		return;
+	buf_init(&b);
+	buf_puts(&b, PROGCACHE_MAGIC);
+	buf_append(&b, "built", 6);
+	for (i = 0; i < files->n; i++) {
+		buf_printf(&b, "%s%c%o%c%zu%c", files->v[i].path, 0, files->v[i].mode, 0,
+		    files->v[i].len, 0);
+		buf_append(&b, files->v[i].data, files->v[i].len);
+	}
+	progcache_store(key, &b);
+	buf_free(&b);
+}
+
+void
+progcache_put_failure(const char *key, const struct build_outcome *bo)
+{
+	struct buf b;
+
+	if (!progcache_ready() || !bo->failed || bo->exit_code < 0 || bo->exit_code > 255)
+		return;
+	buf_init(&b);
+	buf_puts(&b, PROGCACHE_MAGIC);
+	buf_append(&b, "failed", 7);
+	/* A reason is one of build.c's own sentences: no NUL inside. */
+	buf_printf(&b, "%d%c%lld%c%lld%c%lld%c%s%c%zu%c", bo->exit_code, 0,
+	    (long long)bo->wall_ms, 0, (long long)bo->cpu_ms, 0,
+	    (long long)bo->memory_bytes, 0, bo->reason, 0, bo->out.len, 0);
+	buf_append(&b, bo->out.data, bo->out.len);
+	buf_printf(&b, "%zu%c", bo->err.len, 0);
+	buf_append(&b, bo->err.data, bo->err.len);
+	progcache_store(key, &b);
+	buf_free(&b);
 }

@@ -56,20 +56,10 @@ setter_artifacts(struct setter *s, const struct request_program *spec,
 {
 	struct build_input in;
 	struct build_outcome bo;
-	char key[65], why[512];
+	char key[65] = "", why[512];
 	int64_t t0 = util_now_ms();
 	int lock, r, code_ran = 0;
 
-	progcache_key(s->lp, spec, &s->lim, key);
-	lock = progcache_lock(key);
-	if (lock >= 0 && progcache_get(key, &s->files) == 0) {
-		progcache_unlock(lock);
-		log_info("%s: cache hit %.16s (%s)", s->what, key, s->lp->name);
-		tally_add(TALLY_CACHE_HITS, 1);
-		return 0;
-	}
-	if (lock >= 0)	/* -1: the cache is off, which is no miss */
-		tally_add(TALLY_CACHE_MISSES, 1);
 	memset(&in, 0, sizeof in);
 	in.lp = s->lp;
 	in.submission_id = submission_id;
@@ -80,13 +70,26 @@ setter_artifacts(struct setter *s, const struct request_program *spec,
 	in.files = spec->files;
 	in.nfiles = spec->nfiles;
 	in.lim = &s->lim;
+	lock = progcache_key("setter", &in, key) == 0 ? progcache_lock(key) : -1;
+	/* Only builds that succeeded are stored under a setter's key. */
+	if (lock >= 0 && progcache_get(key, &s->files, &bo) == 0) {
+		progcache_unlock(lock);
+		log_info("%s: cache hit %.16s (%s)", s->what, key, s->lp->name);
+		tally_add(TALLY_CACHE_HITS, 1);
+		return 0;
+	}
+	if (lock >= 0) {	/* -1: the cache is off, which is no miss */
+		build_outcome_free(&bo);
+		tally_add(TALLY_CACHE_MISSES, 1);
+	}
 	if (s->lp->build_argv == NULL) {
 		build_source_only(&in, &s->files);
 		r = 0;
 	} else
 		r = build_program(&in, NULL, &s->files, &bo, &code_ran, why, sizeof why);
 	if (r == 0) {
-		progcache_put(key, &s->files);
+		if (lock >= 0)
+			progcache_put(key, &s->files);
 		log_info("%s: built %.16s (%s) in %lld ms", s->what, key, s->lp->name,
 		    (long long)(util_now_ms() - t0));
 	} else if (r == 1) {

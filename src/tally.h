@@ -15,6 +15,8 @@ enum tally_counter {
 	TALLY_CONTAINERS_REMOVED,	/* judge boxes removed */
 	TALLY_CACHE_HITS,		/* a checker or interactor taken from the cache */
 	TALLY_CACHE_MISSES,		/* one that had to be built */
+	TALLY_BUILD_HITS,		/* a submission's build taken from the cache */
+	TALLY_BUILD_MISSES,		/* one that had to be built */
 	TALLY_N
 };
 

@@ -33,6 +33,7 @@
 
 #include "conf.h"
 #include "docker.h"
+#include "imageid.h"
 #include "kafka.h"
 #include "monitor.h"
 #include "request.h"
@@ -132,6 +133,8 @@ struct worker {
 	uint64_t		 stats_answered;
 	int64_t			 stats_at;
 	int64_t			 started_ms;
+	char			*image_ids;	/* IMAGEID_ENV for the judges */
+	int64_t			 image_ids_at;	/* when it was listed */
 };
 
 static volatile sig_atomic_t worker_signals;
@@ -305,6 +308,32 @@ worker_close_fds(struct worker_job *job)
 }
 
 /*
+ * The engine's image ids for the judges' build cache: listed once for all
+ * of them, again when the listing is older than IMAGEID_REFRESH_MS (an
+ * image rebuilt meanwhile is seen within that), and not at all while no
+ * submission comes. When the engine cannot be asked the judges get an
+ * empty listing, so builds go uncached rather than each judge asking.
+ */
+static const char *
+worker_image_ids(struct worker *w)
+{
+	int64_t now = util_now_ms();
+	char why[512], *list;
+
+	if (w->image_ids != NULL && now - w->image_ids_at < IMAGEID_REFRESH_MS)
+		return w->image_ids;
+	list = imageid_list(why, sizeof why);
+	if (list == NULL) {
+		log_warn("worker: listing the images for the build cache: %s", why);
+		list = xstrdup("");
+	}
+	free(w->image_ids);
+	w->image_ids = list;
+	w->image_ids_at = now;
+	return list;
+}
+
+/*
  * Starts one attempt. Our ends of both pipes are close-on-exec, so no other
  * child inherits them (one would otherwise hold another's stdin open).
  * pipeline_start() closes the child's ends in this process itself.
@@ -332,6 +361,8 @@ worker_start_child(struct worker *w, struct worker_job *job)
 	pipecmd_arg(cmd, "--worker-child");
 	pipecmd_arg(cmd, "-");
 	pipecmd_setenv(cmd, "SCRC_FALLBACK_ID", job->fallback_id);
+	if (conf.cache_bytes > 0)
+		pipecmd_setenv(cmd, IMAGEID_ENV, worker_image_ids(w));
 	if (w->tally_fd >= 0) {
 		char fd[16];
 
@@ -1179,6 +1210,7 @@ worker_main(void)
 	}
 	log_info("worker %s stopped: judged=%llu ie=%llu", w->name,
 	    (unsigned long long)w->answered, (unsigned long long)w->answered_ie);
+	free(w->image_ids);
 	free(w->name);
 	free(w->seen);
 	return rc;

@@ -1,8 +1,9 @@
 /*
  * test_progcache.c - SHA-256 against the standard's vectors, cache keys
- * that change with everything a build depends on, entries stored and read
- * back whole, eviction of the least recently used, and a directory that is
- * not ours alone refused.
+ * that change with everything a build depends on (the image's id, the
+ * expanded command) and with nothing else, entries of built and failed
+ * builds stored and read back whole, malformed ones refused, eviction of
+ * the least recently used, and a directory that is not ours alone refused.
  */
 #include "config.h"
 
@@ -17,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "imageid.h"
 #include "progcache.h"
 #include "sha256.h"
 #include "util.h"
@@ -63,43 +65,114 @@ test_sha256(void **state)
 	free(million);
 }
 
+/* A C++ profile and a submission to it, as progcache_key sees them. */
+struct key_case {
+	struct lang_profile	 lp;
+	struct request_file	 f;
+	struct plan_limits	 lim;
+	struct build_input	 in;
+};
+
+static void
+key_case_init(struct key_case *c, char **argv)
+{
+	memset(c, 0, sizeof *c);
+	c->lp.name = "cpp";
+	c->lp.source = "main.cpp";
+	c->lp.workdir = "/box";
+	c->lp.build_image = c->lp.run_image = "scrc/cpp:bookworm";
+	c->lp.build_argv = argv;
+	c->lp.build_time_ms = 10000;
+	c->lim.time_ms = 1000;
+	c->lim.memory_bytes = 64 << 20;
+	c->in.lp = &c->lp;
+	c->in.lim = &c->lim;
+	c->in.main = "Main";
+	c->in.source = "int main(){}";
+	c->in.source_len = strlen(c->in.source);
+}
+
 static void
 test_key(void **state)
 {
-	struct lang_profile lp;
-	struct request_program p;
-	struct request_file f = { "testlib.h", "x", 1 };
-	struct plan_limits lim = { 1000, 3000, 64 << 20 };
-	char *argv1[] = { "g++", "main.cpp", NULL }, *argv2[] = { "g++", "-O2", "main.cpp", NULL };
+	struct key_case c;
+	char *argv1[] = { "g++", "{src}", NULL }, *argv2[] = { "g++", "-O2", "{src}", NULL };
 	char a[65], b[65];
 
 	(void)state;
-	memset(&lp, 0, sizeof lp);
-	memset(&p, 0, sizeof p);
-	lp.name = "cpp";
-	lp.source = "main.cpp";
-	lp.build_image = lp.run_image = "scrc/cpp:bookworm";
-	lp.build_argv = argv1;
-	p.source = "int main(){}";
-	p.source_len = strlen(p.source);
-	progcache_key(&lp, &p, &lim, a);
-	progcache_key(&lp, &p, &lim, b);
+	setenv("SCRC_IMAGE_IDS", "scrc/cpp:bookworm=sha256:1111 other=sha256:2", 1);
+	imageid_reset();
+	key_case_init(&c, argv1);
+	assert_int_equal(progcache_key("submission", &c.in, a), 0);
+	assert_int_equal(progcache_key("submission", &c.in, b), 0);
 	assert_string_equal(a, b);
 	assert_int_equal(strlen(a), 64);
-	lp.build_argv = argv2;
-	progcache_key(&lp, &p, &lim, b);
+	/* Entries of checkers and of submissions never meet. */
+	assert_int_equal(progcache_key("setter", &c.in, b), 0);
 	assert_string_not_equal(a, b);
-	lp.build_argv = argv1;
-	p.files = &f;
-	p.nfiles = 1;
-	progcache_key(&lp, &p, &lim, b);
+	c.lp.build_argv = argv2;
+	assert_int_equal(progcache_key("submission", &c.in, b), 0);
+	assert_string_not_equal(a, b);
+	c.lp.build_argv = argv1;
+	c.lp.build_time_ms = 20000;
+	assert_int_equal(progcache_key("submission", &c.in, b), 0);
+	assert_string_not_equal(a, b);
+	c.lp.build_time_ms = 10000;
+	c.f.name = "testlib.h";
+	c.f.content = "x";
+	c.f.len = 1;
+	c.in.files = &c.f;
+	c.in.nfiles = 1;
+	assert_int_equal(progcache_key("submission", &c.in, b), 0);
 	assert_string_not_equal(a, b);
 	/* The same bytes split differently between name and content differ. */
-	f.name = "testlib.hx";
-	f.content = "";
-	f.len = 0;
-	progcache_key(&lp, &p, &lim, a);
+	c.f.name = "testlib.hx";
+	c.f.content = "";
+	c.f.len = 0;
+	assert_int_equal(progcache_key("submission", &c.in, a), 0);
 	assert_string_not_equal(a, b);
+}
+
+static void
+test_key_limits_and_image(void **state)
+{
+	struct key_case c;
+	char *argv1[] = { "g++", "{src}", NULL };
+	char *argv_mem[] = { "g++", "-DMB={memory_mb}", "{src}", NULL };
+	char a[65], b[65];
+
+	(void)state;
+	setenv("SCRC_IMAGE_IDS", "localhost/scrc/cpp:bookworm=sha256:1111", 1);
+	imageid_reset();
+	key_case_init(&c, argv1);
+	assert_int_equal(progcache_key("submission", &c.in, a), 0);
+	/* A rejudge with other limits reuses a build that never saw them... */
+	c.lim.time_ms = 5000;
+	c.lim.memory_bytes = 512 << 20;
+	assert_int_equal(progcache_key("submission", &c.in, b), 0);
+	assert_string_equal(a, b);
+	/* ...but not one whose command line holds them. */
+	c.lp.build_argv = argv_mem;
+	assert_int_equal(progcache_key("submission", &c.in, a), 0);
+	c.lim.memory_bytes = 256 << 20;
+	assert_int_equal(progcache_key("submission", &c.in, b), 0);
+	assert_string_not_equal(a, b);
+	/* The image rebuilt under the same name is another image. */
+	setenv("SCRC_IMAGE_IDS", "scrc/cpp:bookworm=sha256:2222", 1);
+	imageid_reset();
+	assert_int_equal(progcache_key("submission", &c.in, a), 0);
+	assert_string_not_equal(a, b);
+	/* An image nobody knows: no key, so no cache. */
+	setenv("SCRC_IMAGE_IDS", "scrc/c:bookworm=sha256:3333", 1);
+	imageid_reset();
+	assert_int_equal(progcache_key("submission", &c.in, a), -1);
+	/* A broken template: no key either (the build reports it). */
+	setenv("SCRC_IMAGE_IDS", "scrc/cpp:bookworm=sha256:2222", 1);
+	imageid_reset();
+	argv_mem[1] = "{nosuchvar}";
+	assert_int_equal(progcache_key("submission", &c.in, a), -1);
+	unsetenv("SCRC_IMAGE_IDS");
+	imageid_reset();
 }
 
 static char dir[256];
@@ -121,13 +194,14 @@ static void
 test_store_and_evict(void **state)
 {
 	struct docker_files in, out;
+	struct build_outcome bo;
 	char err[256], key[3][65];
 	int i, lock;
 
 	(void)state;
 	snprintf(dir, sizeof dir, "/tmp/scrc-test-progcache-%ld", (long)getpid());
 	assert_int_equal(progcache_configure(dir, 2500000, err, sizeof err), 0);
-	assert_int_not_equal(progcache_get("0000", &out), 0);
+	assert_int_not_equal(progcache_get("0000", &out, &bo), 0);
 	for (i = 0; i < 3; i++) {
 		memset(key[i], 'a' + i, 64);
 		key[i][64] = '\0';
@@ -137,7 +211,7 @@ test_store_and_evict(void **state)
 		progcache_put(key[i], &in);
 		progcache_unlock(lock);
 		docker_files_free(&in);
-		assert_int_equal(progcache_get(key[i], &out), 0);
+		assert_int_equal(progcache_get(key[i], &out, &bo), 0);
 		assert_int_equal(out.n, 1);
 		assert_string_equal(out.v[0].path, "sub/main");
 		assert_int_equal(out.v[0].mode, 0755);
@@ -148,11 +222,63 @@ test_store_and_evict(void **state)
 			sleep(1);	/* mtimes apart: the first is the oldest */
 	}
 	/* Three 1 MB entries under a 2.5 MB bound: the oldest went. */
-	assert_int_not_equal(progcache_get(key[0], &out), 0);
-	assert_int_equal(progcache_get(key[1], &out), 0);
+	assert_int_not_equal(progcache_get(key[0], &out, &bo), 0);
+	assert_int_equal(progcache_get(key[1], &out, &bo), 0);
 	docker_files_free(&out);
-	assert_int_equal(progcache_get(key[2], &out), 0);
+	assert_int_equal(progcache_get(key[2], &out, &bo), 0);
 	docker_files_free(&out);
+}
+
+static void
+test_failure_entry(void **state)
+{
+	struct docker_files files;
+	struct build_outcome in, out;
+	char key[65], *path;
+	FILE *f;
+
+	(void)state;
+	memset(&in, 0, sizeof in);
+	buf_init(&in.out);
+	buf_init(&in.err);
+	in.failed = in.repeatable = 1;
+	in.exit_code = 1;
+	in.wall_ms = 321;
+	in.cpu_ms = 300;
+	in.memory_bytes = 12345678;
+	snprintf(in.reason, sizeof in.reason, "build failed");
+	buf_append(&in.err, "main.c:1: error: expected ';'\0and a NUL", 40);
+	memset(key, 'f', 64);
+	key[64] = '\0';
+	progcache_put_failure(key, &in);
+	assert_int_equal(progcache_get(key, &files, &out), 1);
+	assert_int_equal(files.n, 0);
+	assert_true(out.failed);
+	assert_int_equal(out.exit_code, 1);
+	assert_int_equal(out.wall_ms, 321);
+	assert_int_equal(out.cpu_ms, 300);
+	assert_int_equal(out.memory_bytes, 12345678);
+	assert_string_equal(out.reason, "build failed");
+	assert_int_equal(out.out.len, 0);
+	assert_int_equal(out.err.len, 40);
+	assert_memory_equal(out.err.data, in.err.data, 40);
+	build_outcome_free(&out);
+	build_outcome_free(&in);
+
+	/* An entry of the first format, or one cut short, is no hit. */
+	path = xasprintf("%s/%s.prog", dir, key);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("scrc-prog 1\nmain", f);
+	fclose(f);
+	assert_int_equal(progcache_get(key, &files, &out), -1);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fwrite("scrc-prog 2\nfailed\0001\0003", 1, 19, f);
+	fclose(f);
+	assert_int_equal(progcache_get(key, &files, &out), -1);
+	assert_int_equal(out.err.len, 0);
+	free(path);
 }
 
 static void
@@ -190,7 +316,9 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sha256),
 		cmocka_unit_test(test_key),
+		cmocka_unit_test(test_key_limits_and_image),
 		cmocka_unit_test(test_store_and_evict),
+		cmocka_unit_test(test_failure_entry),
 		cmocka_unit_test(test_refuses_shared_dir),
 	};
 

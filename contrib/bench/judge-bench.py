@@ -17,8 +17,14 @@ compiler and the tests' programs used), and docker CLI calls per submission.
 Host CPU is read from /proc/stat: run it on a quiet machine.
 Figures only: nothing here asserts a speed.
 
+Every submission's source is unique (a comment with a nonce), so the build
+cache never helps; with --same-sources each language sends one source over
+and over, as a contest's resubmissions and rejudges do, and all but the
+first build come from the cache. The images are listed once and handed to
+every `scrc run` (SCRC_IMAGE_IDS), as a worker does for its judges.
+
 Usage: contrib/bench/judge-bench.py [--scrc PATH] [--rounds N] [--tests N]
-         [--languages python,c,...] [--parallel 1,2]
+         [--languages python,c,...] [--parallel 1,2] [--same-sources]
          [--baseline-scrc PATH [--baseline-box PATH]]
 The environment of `scrc run` (SCRC_LANG_DIR, SCRC_BOX, ...) is passed through.
 """
@@ -33,6 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 # One program per language: reads two integers, prints their sum.
@@ -59,10 +66,27 @@ BUILD_CPU_RE = re.compile(r"timing phase=build-exec .* cpu_ms=(\d+)")
 TICK = os.sysconf("SC_CLK_TCK")
 
 
+# How each language says "the rest of this line is a comment".
+COMMENT = {"python": "#", "ruby": "#", "c": "//", "cpp": "//", "go": "//", "java": "//",
+           "javascript": "//"}
+# Unique to this run of the benchmark: no build cache has seen its sources.
+NONCE = uuid.uuid4().hex
+SAME_SOURCES = False
+WARM_UP = 10 ** 6      # the warm-up's submission number: no round's
+
+
+def source_of(lang, n):
+    """The language's program; unless --same-sources, made unique by a comment
+    (a build cache could otherwise answer from an earlier build)."""
+    if SAME_SOURCES:
+        return PROGRAMS[lang]
+    return f"{PROGRAMS[lang]}{COMMENT[lang]} judge-bench {NONCE} {n}\n"
+
+
 def submission(lang, ntests, n):
     tests = [{"number": i + 1, "input": f"{i} {n}\n", "expected_output": f"{i + n}\n"}
              for i in range(ntests)]
-    return {"id": f"bench-{lang}-{n}", "language": lang, "source": PROGRAMS[lang],
+    return {"id": f"bench-{lang}-{n}", "language": lang, "source": source_of(lang, n),
             "limits": {"time_limit_ms": 2000, "memory_limit_bytes": MEMORY.get(lang, 64 << 20)},
             "tests": tests}
 
@@ -143,7 +167,7 @@ def side_by_side(args, langs):
                      "calls": []} for v in variants for l in langs}
     for v, (path, env) in variants.items():       # warm-up, volumes filled
         for lang in langs:
-            judge(path, submission(lang, 1, 0), dict(env, SCRC_DOCKER=cli))
+            judge(path, submission(lang, 1, WARM_UP), dict(env, SCRC_DOCKER=cli))
     for n in range(args.rounds):
         order = list(variants) if n % 2 == 0 else list(reversed(variants))
         for lang in langs:
@@ -210,14 +234,26 @@ def main():
     ap.add_argument("--parallel", default="1,2")
     ap.add_argument("--baseline-scrc", help="another scrc build, judged side by side")
     ap.add_argument("--baseline-box", help="its scrc-box (default: SCRC_BOX)")
+    ap.add_argument("--same-sources", action="store_true",
+                    help="every submission of a language has the same source (a build "
+                         "cache answers all but the first); by default each is unique")
     args = ap.parse_args()
     langs = [l for l in args.languages.split(",") if l]
+    global SAME_SOURCES
+    SAME_SOURCES = args.same_sources
+    # As a worker does for its judges: the images listed once, not per judge.
+    cli = shutil.which(os.environ.get("SCRC_DOCKER", "docker"))
+    os.environ["SCRC_IMAGE_IDS"] = " ".join(subprocess.run(
+        [cli, "images", "--no-trunc", "--format", "{{.Repository}}:{{.Tag}}={{.ID}}"],
+        capture_output=True, text=True, check=True).stdout.split())
+    print("sources: " + ("the same for every submission of a language (--same-sources)"
+                         if SAME_SOURCES else "unique per submission (no cache can help)"))
     if args.baseline_scrc:
         return side_by_side(args, langs)
 
     # Warm-up: one submission per language (first container start, page cache).
     for lang in langs:
-        judge(args.scrc, submission(lang, 1, 0))
+        judge(args.scrc, submission(lang, 1, WARM_UP))
 
     overhead = {l: [] for l in langs}
     per_sub = {l: [] for l in langs}

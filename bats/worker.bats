@@ -324,3 +324,46 @@ for r in res:
 	run $KT committed "$T" "$G"
 	[ "$output" = "0 2 2" ] || { echo "committed: $output"; false; }
 }
+
+@test "worker: a final verdict is published while its judge still removes its boxes; the worker waits for that judge before it exits" {
+	create_topic "$T" 1
+	create_topic "$R" 1
+	$KT gen 1 --prefix slowrm | $KT produce "$T"
+	# A docker CLI whose box (`run`) returns 1.5 s after its container is
+	# gone, then notes the time: the judge's removal of its boxes is slow.
+	cat > "$W/cli" <<-EOF
+	#!/bin/sh
+	if [ "\$1" != run ]; then exec $(command -v docker) "\$@"; fi
+	$(command -v docker) "\$@"
+	rc=\$?
+	exec </dev/null >/dev/null 2>&1
+	sleep 1.5
+	date +%s.%N >> "$W/removed"
+	exit \$rc
+	EOF
+	chmod +x "$W/cli"
+	start_worker w1 SCRC_DOCKER="$W/cli" SCRC_VERBOSE=1
+	wait_judged "$W/w1.log" 1 120 || { tail -n 30 "$W/w1.log"; false; }
+	# At once, while that judge is still waiting for its box to go.
+	kill -TERM "$WORKER_PID"
+	wait_exit "$WORKER_PID" 60 || { tail -n 30 "$W/w1.log"; false; }
+	# The worker exited only after its judge had removed the box...
+	[ -s "$W/removed" ]
+	# ...and the broker had acknowledged the verdict before that.
+	$PYTHON - "$W/w1.log" "$W/removed" <<-'EOF'
+	import datetime, re, sys
+	line = next(l for l in open(sys.argv[1]) if "judged id=slowrm-0" in l)
+	at = datetime.datetime.strptime(re.search(r"(\S+)Z", line).group(1),
+	                                "%Y-%m-%dT%H:%M:%S.%f").replace(
+	                                    tzinfo=datetime.timezone.utc).timestamp()
+	gone = min(float(x) for x in open(sys.argv[2]).read().split())
+	print("published %.3f s before the box was gone" % (gone - at))
+	assert at < gone, (at, gone)
+	EOF
+	grep -q 'status=OK' "$W/w1.log"
+	! grep -q 'while removing its boxes' "$W/w1.log"
+	$KT collect "$R" --count 1 --all --timeout 30 >"$W/res.jsonl"
+	results_check "$W/res.jsonl" 'assert [r["status"] for r in res] == ["OK"], res'
+	run $KT committed "$T" "$G"
+	[ "$output" = "0 1 1" ]
+}

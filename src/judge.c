@@ -25,6 +25,9 @@
 #include "util.h"
 #include "verdict.h"
 
+/* The interaction volume of the last submission, removed by judge_release. */
+static char	judge_pending_ipc[64];
+
 /* How much more than a run needs a build may have and still share its box. */
 #define JUDGE_SHARE_EXTRA	(64 * PLAN_MiB)
 
@@ -675,6 +678,14 @@ judge_execute(struct judge *j)
 	return judge_tests(j);
 }
 
+void
+judge_release(void)
+{
+	docker_box_close_all();
+	docker_ipc_remove(judge_pending_ipc);
+	judge_pending_ipc[0] = '\0';
+}
+
 int
 judge_submission(const struct lang_set *langs, const struct request *req,
     struct result *res)
@@ -683,6 +694,7 @@ judge_submission(const struct lang_set *langs, const struct request *req,
 	int64_t t0;
 	int rc = 0, r;
 
+	judge_release();	/* a caller that forgot: one submission's boxes at a time */
 	memset(&j, 0, sizeof j);
 	j.langs = langs;
 	j.req = req;
@@ -742,12 +754,14 @@ out:
 		free(res->reason);
 		res->reason = NULL;
 	}
-	/* Every box says goodbye first, so that the daemon removes them together. */
+	/*
+	 * Every box says goodbye now, so that the daemon removes them together
+	 * while the caller hands the verdict on; judge_release waits for them.
+	 */
 	setter_close(j.checker);
 	setter_close(j.interactor);
 	docker_box_close_later(j.box);
-	docker_box_close_all();
-	docker_ipc_remove(j.ipc);
+	memcpy(judge_pending_ipc, j.ipc, sizeof judge_pending_ipc);
 	docker_files_free(&j.files);
 	lang_strv_free(j.argv);
 	lang_strv_free(j.env);

@@ -20,4 +20,13 @@
 int	judge_submission(const struct lang_set *langs, const struct request *req,
 	    struct result *res);
 
+/*
+ * judge_submission returns with its boxes told to go but not yet gone (the
+ * daemon removes them meanwhile), so that the verdict can be handed on
+ * first; this waits until they are gone (removing by force those that did
+ * not go by themselves) and removes the interaction volume. Call it after
+ * every judge_submission, before the next and before exiting.
+ */
+void	judge_release(void);
+
 #endif

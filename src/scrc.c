@@ -267,6 +267,16 @@ run_record(const char *path, int worker_child)
 			rc = SCRC_EXIT_TEMPFAIL;
 	}
 	print_result(&res);
+	/*
+	 * A final verdict is the worker's to publish now: the trailer says so,
+	 * and the end of our output lets it go on while the boxes are removed.
+	 */
+	if (worker_child && rc == 0) {
+		fputs(WORKER_FINAL_LINE "\n", stdout);
+		fflush(stdout);
+		fclose(stdout);
+	}
+	judge_release();
 	result_free(&res);
 	request_free(&req);
 	buf_free(&in);
@@ -441,6 +451,8 @@ run_files(int argc, char **argv)
 			print_excerpt("stderr", &res.err);
 		}
 	}
+	fflush(stdout);
+	judge_release();
 	result_free(&res);
 	request_free(&req);
 	lang_set_free(langs);

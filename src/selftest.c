@@ -156,6 +156,7 @@ selftest_one(const struct lang_set *langs, const struct lang_profile *lp)
 	req.ntests = 1;
 	t0 = util_now_ms();
 	judge_submission(langs, &req, &res);
+	judge_release();
 	rc = res.status == RESULT_OK ? 0 : 1;
 	printf("%-12s %-6s %6.2fs %7lldms  %s%s%s\n", lp->name, result_status_name(res.status),
 	    (double)(util_now_ms() - t0) / 1000.0,

@@ -5,6 +5,9 @@
  * in parallel up to conf.max_parallel; their pipes are polled together with
  * the Kafka cadence so that a slow judge never blocks the others.
  *
+ * A result line followed by WORKER_FINAL_LINE and the end of the output:
+ * the verdict is final, published at once; the child, still removing its
+ * boxes, goes to the reaper (reap.c) and its slot to the next submission.
  * Child exit 0: the line is the result. Exit 75: infrastructure failure,
  * the line is an IE result; tried again with exponential backoff. Anything
  * else (crash, no line, garbage) is treated as an infrastructure failure
@@ -36,6 +39,7 @@
 #include "imageid.h"
 #include "kafka.h"
 #include "monitor.h"
+#include "reap.h"
 #include "request.h"
 #include "result.h"
 #include "tally.h"
@@ -53,6 +57,8 @@
 #define WORKER_REVOKE_MAX_MS	240000
 /* How long the last results may take to be acknowledged at exit. */
 #define WORKER_FLUSH_MS		10000
+/* How long a judge that answered may take to remove its boxes. */
+#define WORKER_REAP_MS		120000
 /* Watchdog on one attempt: this much, plus per test its wall limit and the slack. */
 #define WORKER_WATCHDOG_BASE_MS	120000
 #define WORKER_WATCHDOG_SLACK_MS 2000
@@ -133,6 +139,7 @@ struct worker {
 	uint64_t		 stats_answered;
 	int64_t			 stats_at;
 	int64_t			 started_ms;
+	struct reap		*reap;		/* judges that answered, removing boxes */
 	char			*image_ids;	/* IMAGEID_ENV for the judges */
 	int64_t			 image_ids_at;	/* when it was listed */
 };
@@ -513,6 +520,40 @@ worker_line_ok(struct buf *out, size_t *len)
 }
 
 /*
+ * Whether a child's whole output is a result line and the trailer saying
+ * the verdict is final; if so the trailer is dropped and *len is the
+ * line's length.
+ */
+static int
+worker_final(struct worker_job *job, size_t *len)
+{
+	static const char trailer[] = "\n" WORKER_FINAL_LINE "\n";
+	size_t n = sizeof trailer - 1;
+	struct buf *out = &job->out;
+
+	if (job->out_over || out->len <= n || memcmp(out->data + out->len - n, trailer, n) != 0)
+		return 0;
+	out->len -= n - 1;	/* keeps the line's own newline */
+	out->data[out->len] = '\0';
+	return worker_line_ok(out, len);
+}
+
+/*
+ * A final answer before the child's exit: published now, the child handed
+ * to the reaper while it removes its boxes (off the submission's latency
+ * and out of its slot).
+ */
+static void
+worker_hand_off(struct worker *w, struct worker_job *job, size_t len)
+{
+	worker_close_fds(job);
+	reap_add(w->reap, job->pl, job->pid, job->id, WORKER_REAP_MS);
+	job->pl = NULL;
+	job->pid = 0;
+	worker_publish(w, job, buf_steal(&job->out, NULL), len);
+}
+
+/*
  * Decides what an attempt gave. The child has exited: reaped here unless
  * killed_why is set (the watchdog killed and reaped it already).
  */
@@ -589,7 +630,7 @@ worker_io(struct worker *w, int timeout_ms)
 	siginfo_t si;
 	ssize_t r;
 	char chunk[65536];
-	size_t limit = (size_t)conf.max_message_bytes + 65536;
+	size_t limit = (size_t)conf.max_message_bytes + 65536, len;
 
 	cap = 2 * worker_count(w, WORKER_MASK(WORKER_JOB_RUNNING)) + 1;
 	fds = xcalloc(cap, sizeof *fds);
@@ -656,6 +697,10 @@ worker_io(struct worker *w, int timeout_ms)
 		}
 		if (job->out_fd >= 0)
 			continue;
+		if (worker_final(job, &len)) {
+			worker_hand_off(w, job, len);
+			continue;
+		}
 		/*
 		 * EOF seen: reap only once the child has exited, so that
 		 * pipeline_wait never blocks the loop. ECHILD means
@@ -667,6 +712,7 @@ worker_io(struct worker *w, int timeout_ms)
 			continue;
 		worker_finish_attempt(w, job, NULL);
 	}
+	reap_poll(w->reap);
 }
 
 /* Starts due retries first (they are older), then queued submissions. */
@@ -1027,6 +1073,7 @@ worker_force_exit(struct worker *w)
 			if (kill(-job->pid, SIGKILL) != 0)
 				kill(job->pid, SIGKILL);
 		}
+	reap_kill_all(w->reap);
 	log_warn("worker: second signal (%d): killed the judges, exiting now; "
 	    "uncommitted submissions will be judged again", sig);
 	fflush(NULL);
@@ -1088,6 +1135,7 @@ worker_main(void)
 		}
 		w->tally_fd = monitor_tally_fd(w->mon);
 	}
+	w->reap = reap_new();
 	w->started_ms = w->stats_at = util_now_ms();
 	log_info("worker %s starting: brokers=%s topic=%s results=%s group=%s parallel=%lld "
 	    "expected=%lld retries=%lld drain=%lldms judge=%s", w->name,
@@ -1204,6 +1252,9 @@ worker_main(void)
 	if (w->stop != WORKER_STOP_FATAL && kafka_commit(w->k, why, sizeof why) != 0)
 		log_warn("worker: final %s", why);
 	kafka_close(w->k, w->stop == WORKER_STOP_FATAL ? 0 : WORKER_FLUSH_MS);
+	/* Answered judges still removing boxes: none may outlive us. */
+	reap_free(w->reap, WORKER_REAP_MS);
+	w->reap = NULL;
 	for (job = w->jobs; job != NULL; job = next) {
 		next = job->next;
 		worker_job_free(job);

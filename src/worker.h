@@ -15,6 +15,13 @@
 #define WORKER_EXIT_RETRY	75
 
 /*
+ * The line a judging child writes after its result line when the verdict
+ * is final (it will exit 0), then closes its stdout: the worker publishes
+ * at once, and reaps the child later, while it removes its boxes.
+ */
+#define WORKER_FINAL_LINE	"scrc-final"
+
+/*
  * The longest one attempt at judging may take before the worker kills it,
  * in ms, for a request's (untrusted) time and wall limits (0 = default) and
  * number of tests: the build, then every test at the wall limit the judge

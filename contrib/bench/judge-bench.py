@@ -92,19 +92,28 @@ def submission(lang, ntests, n):
 
 
 def run_scrc(scrc, record, extra_env=None):
-    """`scrc run` of one record, which must be OK: wall ms, result, stderr."""
+    """`scrc run` of one record, which must be OK: ms until its result line
+    (what a worker publishes on: the boxes are removed after it), result, stderr."""
     env = dict(os.environ, SCRC_VERBOSE="1", **(extra_env or {}))
-    t0 = time.monotonic()
-    p = subprocess.run([scrc, "run", "-"], input=json.dumps(record).encode(),
-                       capture_output=True, env=env, timeout=600)
-    wall_ms = (time.monotonic() - t0) * 1000
+    with tempfile.TemporaryFile() as err:
+        t0 = time.monotonic()
+        p = subprocess.Popen([scrc, "run", "-"], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=err, env=env)
+        p.stdin.write(json.dumps(record).encode())
+        p.stdin.close()
+        line = p.stdout.readline()
+        wall_ms = (time.monotonic() - t0) * 1000
+        line += p.stdout.read()
+        p.wait(timeout=600)
+        err.seek(0)
+        stderr = err.read().decode(errors="replace")
     if p.returncode != 0:
-        raise SystemExit(f"{scrc} run failed ({p.returncode}): {p.stderr.decode()[-2000:]}")
-    result = json.loads(p.stdout.decode().strip().splitlines()[-1])
+        raise SystemExit(f"{scrc} run failed ({p.returncode}): {stderr[-2000:]}")
+    result = json.loads(line.decode().strip().splitlines()[-1])
     if result["status"] != "OK":
         raise SystemExit(f"{scrc}: {record['id']}: expected OK, got {result['status']}: "
-                         f"{result.get('error')}\n{p.stderr.decode()[-2000:]}")
-    return wall_ms, result, p.stderr.decode()
+                         f"{result.get('error')}\n{stderr[-2000:]}")
+    return wall_ms, result, stderr
 
 
 def judge(scrc, record, extra_env=None):

@@ -25,7 +25,7 @@ every `scrc run` (SCRC_IMAGE_IDS), as a worker does for its judges.
 
 Usage: contrib/bench/judge-bench.py [--scrc PATH] [--rounds N] [--tests N]
          [--languages python,c,...] [--parallel 1,2] [--same-sources]
-         [--baseline-scrc PATH [--baseline-box PATH]]
+         [--baseline-scrc PATH [--baseline-box PATH] [--baseline-lang-dir DIR]]
 The environment of `scrc run` (SCRC_LANG_DIR, SCRC_BOX, ...) is passed through.
 """
 import argparse
@@ -171,9 +171,11 @@ def side_by_side(args, langs):
         else "docker"
     variants = {"scrc": (args.scrc, {}),
                 "baseline": (args.baseline_scrc,
-                             {"SCRC_BOX": args.baseline_box} if args.baseline_box else {})}
-    rows = {(v, l): {"lat": [], "tree": [], "daemons": [], "shims": [], "over": [],
-                     "calls": []} for v in variants for l in langs}
+                             dict({"SCRC_BOX": args.baseline_box} if args.baseline_box else {},
+                                  **({"SCRC_LANG_DIR": args.baseline_lang_dir}
+                                     if args.baseline_lang_dir else {})))}
+    rows = {(v, l): {"wall": [], "lat": [], "tree": [], "daemons": [], "shims": [],
+                     "over": [], "calls": []} for v in variants for l in langs}
     for v, (path, env) in variants.items():       # warm-up, volumes filled
         for lang in langs:
             judge(path, submission(lang, 1, WARM_UP), dict(env, SCRC_DOCKER=cli))
@@ -189,6 +191,7 @@ def side_by_side(args, langs):
                 after = cpu_snapshot(daemons)
                 d = {k: after[k] - before[k] for k in after}
                 r = rows[(v, lang)]
+                r["wall"].append(wall)
                 r["lat"].append(wall - build_ms - sum(p for _, p in tests))
                 r["tree"].append(d["tree"] * 1000)
                 r["daemons"].append(d["daemons"] * 1000)
@@ -200,7 +203,7 @@ def side_by_side(args, langs):
     print(f"\nside by side: {args.rounds} submissions x {args.tests} tests per language "
           f"and build, interleaved; medians per submission, ms (calls: docker CLI calls)")
     print(f"  scrc     = {args.scrc}\n  baseline = {args.baseline_scrc}")
-    cols = [("lat", "latency overhead"), ("tree", "our tree CPU"),
+    cols = [("wall", "latency to the result"), ("lat", "latency overhead"), ("tree", "our tree CPU"),
             ("daemons", "dockerd+containerd CPU"), ("shims", "shims+runc CPU"),
             ("over", "judge overhead CPU"), ("calls", "CLI calls")]
     print(f"{'language':<11} {'metric':<24} {'baseline':>9} {'scrc':>9} {'scrc/base':>9}")
@@ -243,6 +246,9 @@ def main():
     ap.add_argument("--parallel", default="1,2")
     ap.add_argument("--baseline-scrc", help="another scrc build, judged side by side")
     ap.add_argument("--baseline-box", help="its scrc-box (default: SCRC_BOX)")
+    ap.add_argument("--baseline-lang-dir",
+                    help="its language profiles, when it cannot read ours (default: "
+                         "SCRC_LANG_DIR)")
     ap.add_argument("--same-sources", action="store_true",
                     help="every submission of a language has the same source (a build "
                          "cache answers all but the first); by default each is unique")

@@ -12,11 +12,20 @@ Either it starts the workers itself and sweeps configurations
 worker of each point runs `--embedded-kafka` and the others join it), or it
 measures a worker that is already running (--external).
 
+Beside them: judge overhead CPU per submission (the worker's tree, dockerd,
+containerd and the containers, from /proc, minus the programs' reported CPU;
+simulator/hostcpu.py) and peak RSS. --unique-sources makes every source new
+(no build cache can answer); --baseline-worker PATH measures another worker
+on the same workload, interleaved with ours, and prints a side-by-side table.
+The profile "original" is the replaced service's 25 scenarios.
+
 Output (--out, default bench-out/): samples.csv, summary.csv, points.csv,
 PNG charts and summary.md.
 
     python3 -m simulator.bench --quick --scrc ./scrc --parallel 2
     python3 -m simulator.bench --external --broker localhost:9092 --profile light
+    python3 -m simulator.bench --quick --scrc ./scrc --profile original --unique-sources \
+        --baseline-worker ../old/scrc --parallel 2
 """
 
 import csv

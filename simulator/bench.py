@@ -12,11 +12,20 @@ Either it starts the workers itself and sweeps configurations
 worker of each point runs `--embedded-kafka` and the others join it), or it
 measures a worker that is already running (--external).
 
+Beside them: judge overhead CPU per submission (the worker's tree, dockerd,
+containerd and the containers, from /proc, minus the programs' reported CPU;
+simulator/hostcpu.py) and peak RSS. --unique-sources makes every source new
+(no build cache can answer); --baseline-worker PATH measures another worker
+on the same workload, interleaved with ours, and prints a side-by-side table.
+The profile "original" is the replaced service's 25 scenarios.
+
 Output (--out, default bench-out/): samples.csv, summary.csv, points.csv,
 PNG charts and summary.md.
 
     python3 -m simulator.bench --quick --scrc ./scrc --parallel 2
     python3 -m simulator.bench --external --broker localhost:9092 --profile light
+    python3 -m simulator.bench --quick --scrc ./scrc --profile original --unique-sources \
+        --baseline-worker ../old/scrc --parallel 2
 """
 
 import csv
@@ -31,7 +40,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Dict, Optional, Tuple
 
-from simulator import scenarios, settings, verdict
+from simulator import hostcpu, scenarios, settings, verdict
 from simulator.settings import KAFKA_SETTINGS
 
 # A profile is a list of (outcome, tests per submission, weight); every
@@ -41,12 +50,26 @@ PROFILES = {
     "medium": [("ok", 2, 2), ("wa", 2, 1), ("ml", 2, 1), ("bf", 2, 1), ("re", 2, 1)],
     "heavy": [("ok", 50, 3), ("wa", 50, 1)],
     "timeout-heavy": [("tl", 2, 3), ("ok", 2, 1)],
+    # The service scrc replaces: its simulator's 25 scenarios, each once
+    # (our programs, limits and two tests).
+    "original": [("ok", 2, 1), ("wa", 2, 1), ("tl", 2, 1), ("ml", 2, 1), ("bf", 2, 1)],
 }
+# Profiles that are about a fixed set of languages: --languages can only
+# narrow it.
+PROFILE_LANGUAGES = {"original": ("python", "go", "c", "cpp", "java")}
 
 QUICK = {"warmup": 10.0, "measure": 40.0, "cooldown": 40.0, "profiles": "medium"}
 FULL = {"warmup": 30.0, "measure": 120.0, "cooldown": 90.0, "profiles": ",".join(PROFILES)}
 
 BOOTSTRAP_RE = re.compile(r"embedded kafka bootstrap:\s*(\S+)")
+
+MIB = 1 << 20
+RSS_INTERVAL_S = 0.2
+# hostcpu.cpu_split() keys -> points.csv columns (ms per submission).
+CPU_COLUMNS = (("overhead", "judge_overhead_cpu_ms"), ("worker", "worker_tree_cpu_ms"),
+               ("daemons", "daemons_cpu_ms"), ("containers", "containers_cpu_ms"),
+               ("programs", "programs_cpu_ms"),
+               ("host_less_programs", "host_less_programs_cpu_ms"))
 
 
 @dataclass
@@ -65,6 +88,8 @@ class Sample:
     tests_run: int = 0
     test_ms: int = 0
     worker: str = ""
+    program_cpu_ms: int = 0          # what the result says its programs used
+    program_cpu_known: bool = False  # every test that ran reported cpu_time_ms
 
     @property
     def latency_ms(self):
@@ -78,9 +103,23 @@ class Sample:
         return None if lat is None else lat - self.test_ms
 
 
+def profile_languages(profile, languages):
+    """The languages a profile sends: all selected ones, or for a profile
+    with its own set, that set narrowed by the selection."""
+    own = PROFILE_LANGUAGES.get(profile)
+    if own is None:
+        return tuple(languages)
+    chosen = tuple(lang for lang in own if lang in languages)
+    if not chosen:
+        raise ValueError("profile %s sends only %s; none of them is selected"
+                         % (profile, ",".join(own)))
+    return chosen
+
+
 def build_mix(profile, languages):
     """The submission cycle for a profile: weighted entries, languages interleaved."""
     mix = []
+    languages = profile_languages(profile, languages)
     for outcome, ntests, weight in PROFILES[profile]:
         for _ in range(weight):
             for lang in languages:
@@ -95,6 +134,30 @@ def phase_at(t, t0, warmup, measure):
     if t < t0 + warmup + measure:
         return "measure"
     return "cooldown"
+
+
+def program_cpu(rec):
+    """(ms, tests known, build known): the CPU a result says the judged
+    programs used. Tests: the sum of their cpu_time_ms (PROTOCOL.md's ext
+    field; a result without it, the original's say, is not known). Build:
+    a result that reports its compiler's CPU (no protocol field does yet;
+    "build_cpu_time_ms" or build.cpu_time_ms is looked for)."""
+    tests = rec.get("tests") if isinstance(rec.get("tests"), list) else []
+    ran = [t for t in tests if isinstance(t, dict) and t.get("status") != "-"]
+    ms, tests_known = 0, True
+    for t in ran:
+        v = t.get("cpu_time_ms")
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            ms += v
+        else:
+            tests_known = False
+    build = rec.get("build_cpu_time_ms")
+    if build is None and isinstance(rec.get("build"), dict):
+        build = rec["build"].get("cpu_time_ms")
+    build_known = isinstance(build, (int, float)) and not isinstance(build, bool)
+    if build_known:
+        ms += build
+    return ms, tests_known, build_known
 
 
 def summarize(samples, measure_s):
@@ -159,7 +222,9 @@ class Workers:
     """`scrc worker` processes started for one sweep point."""
 
     def __init__(self, scrc, replicas, parallel, broker, topic, results_topic, group, logdir,
-                 tag, extra_args=(), lang_dir=None, box=None):
+                 tag, extra_args=(), lang_dir=None, box=None, plain=False):
+        """plain: run `scrc` as it is, no `worker` subcommand and no flags (a
+        service configured by its environment alone, as the original is)."""
         self.procs = []
         self.logs = []
         self.broker = broker
@@ -173,7 +238,7 @@ class Workers:
         for r in range(replicas):
             env = dict(base_env)
             env["SCRC_WORKER_NAME"] = "%s-w%d" % (tag, r + 1)
-            argv = argv0 + ["worker"] + list(extra_args)
+            argv = list(argv0) if plain else argv0 + ["worker"] + list(extra_args)
             if self.broker is None:
                 argv.append("--embedded-kafka")
             else:
@@ -203,6 +268,10 @@ class Workers:
         raise RuntimeError("no embedded kafka bootstrap line within %.0f s; see %s"
                            % (timeout, path))
 
+    @property
+    def pids(self):
+        return [proc.pid for proc in self.procs]
+
     def stop(self, timeout=60.0):
         # The first worker may host the embedded cluster: stop it last.
         for proc in reversed(self.procs):
@@ -215,15 +284,30 @@ class Workers:
                     proc.wait()
 
 
-def run_point(cfg, profile, languages, broker, topic, results_topic, group, inflight, out):
-    """Drives one measurement; returns the samples."""
+def run_point(cfg, profile, languages, broker, topic, results_topic, group, inflight, out,
+              unique=False, worker_pids=None):
+    """Drives one measurement; returns the samples and the point's CPU and
+    memory figures (measure_cpu()). unique: every source made new
+    (scenarios.unique_source); worker_pids: the workers to measure."""
     from simulator import kafkaio
 
     mix = build_mix(profile, languages)
     cache = {}
     consumer = kafkaio.ResultConsumer(broker, results_topic, group)
     samples: Dict[str, Sample] = {}
-    prefix = "bench-%s-" % uuid.uuid4().hex[:8]
+    run_tag = uuid.uuid4().hex[:8]
+    prefix = "bench-%s-" % run_tag
+    # CPU is counted from the start of the measurement window to the last
+    # answer, over the answers that arrived in that span.
+    cpu = {"before": None, "after": None, "answered": 0, "program_ms": 0,
+           "tests_known": 0, "build_known": 0}
+    rss = hostcpu.RssPeak(worker_pids or ())
+    next_rss = [0.0]
+
+    def sample_rss():
+        if worker_pids and time.monotonic() >= next_rss[0]:
+            rss.sample()
+            next_rss[0] = time.monotonic() + RSS_INTERVAL_S
 
     def on_message(key, value):
         try:
@@ -242,6 +326,13 @@ def run_point(cfg, profile, languages, broker, topic, results_topic, group, infl
         s.tests_run = len(ran)
         s.test_ms = sum(int(t.get("duration_ms") or 0) for t in ran)
         s.worker = str(rec.get("worker") or "")
+        ms, tests_known, build_known = program_cpu(rec)
+        s.program_cpu_ms, s.program_cpu_known = ms, tests_known
+        if cpu["before"] is not None:
+            cpu["answered"] += 1
+            cpu["program_ms"] += ms
+            cpu["tests_known"] += tests_known
+            cpu["build_known"] += build_known
 
     consumer.wait_assignment(cfg.assign_timeout, on_message)
     producer = kafkaio.Producer(broker, topic)
@@ -269,18 +360,24 @@ def run_point(cfg, profile, languages, broker, topic, results_topic, group, infl
             t0 = ready["t0"]
             if t0 is not None and now >= t0 + cfg.warmup + cfg.measure:
                 break
+            if t0 is not None and cpu["before"] is None and now >= t0 + cfg.warmup:
+                cpu["before"] = hostcpu.snapshot(worker_pids)
+            sample_rss()
             outstanding = sum(1 for s in samples.values() if s.result_at is None)
             while outstanding < inflight:
                 lang, outcome, ntests = mix[n % len(mix)]
                 sc = scenarios.scenario(lang, outcome, ntests)
                 if sc.key not in cache:
                     cache[sc.key] = sc.source()
+                source = cache[sc.key]
+                if unique:
+                    source = scenarios.unique_source(lang, source, "%s-%d" % (run_tag, n))
                 sub_id = "%s%d-%s" % (prefix, n, sc.key)
                 now = time.time()
                 phase = "warmup" if t0 is None else phase_at(now, t0, cfg.warmup, cfg.measure)
                 samples[sub_id] = Sample(sub_id, lang, outcome, ntests, phase, now,
                                          sc.expected_status, sc.expected_tests)
-                producer.send(sub_id, scenarios.submission(sc, sub_id, cache[sc.key]))
+                producer.send(sub_id, scenarios.submission(sc, sub_id, source))
                 n += 1
                 outstanding += 1
             producer.poll()
@@ -292,11 +389,31 @@ def run_point(cfg, profile, languages, broker, topic, results_topic, group, infl
                    if s.phase == "measure"):
                 break
             consumer.poll(0.2, on_message)
+            sample_rss()
+        if cpu["before"] is not None:
+            cpu["after"] = hostcpu.snapshot(worker_pids)
     finally:
         consumer.close()
     print("bench: %s: produced %d, answered %d" % (profile, n, sum(
         1 for s in samples.values() if s.result_at is not None)), file=out, flush=True)
-    return list(samples.values())
+    return list(samples.values()), measure_cpu(cpu, rss if worker_pids else None)
+
+
+def measure_cpu(cpu, rss):
+    """The point's CPU figures (ms per submission, hostcpu.cpu_split) and
+    peak RSS (MiB), as columns of points.csv."""
+    out = {"cpu_answers": cpu["answered"],
+           "program_cpu_known": "%d/%d" % (cpu["tests_known"], cpu["answered"]),
+           "build_cpu_known": "%d/%d" % (cpu["build_known"], cpu["answered"])}
+    split = None
+    if cpu["before"] is not None and cpu["after"] is not None:
+        split = hostcpu.cpu_split(cpu["before"], cpu["after"], cpu["answered"],
+                                  cpu["program_ms"])
+    for key, col in CPU_COLUMNS:
+        out[col] = split.get(key) if split else None
+    out["worker_rss_peak_mib"] = rss.worker / MIB if rss else None
+    out["tree_rss_peak_mib"] = rss.tree / MIB if rss else None
+    return out
 
 
 def _fmt(v, nd=0):
@@ -322,7 +439,10 @@ def write_outputs(outdir, points, all_rows, all_samples, meta):
     point_cols = ["point", "profile", "replicas", "parallel", "inflight", "submitted",
                   "completed", "missing", "mismatches", "throughput_per_min",
                   "latency_p50_ms", "latency_p95_ms", "overhead_p50_ms",
-                  "overhead_per_test_p50_ms"]
+                  "overhead_per_test_p50_ms", "side", "repeat", "sources"] + \
+        [col for _, col in CPU_COLUMNS] + \
+        ["cpu_answers", "program_cpu_known", "build_cpu_known", "worker_rss_peak_mib",
+         "tree_rss_peak_mib"]
     with open(os.path.join(outdir, "points.csv"), "w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(point_cols)
@@ -405,14 +525,30 @@ def write_markdown(outdir, points, rows, meta, charts):
         lines.append("- %s: %s" % (k, v))
     lines += ["", "## Configurations", "",
               "| point | throughput/min | p50 ms | p95 ms | overhead p50 ms | "
-              "per-test overhead p50 ms | done/sent | wrong |",
-              "|---|---|---|---|---|---|---|---|"]
+              "per-test overhead p50 ms | judge overhead CPU ms/sub | "
+              "worker + children peak RSS MiB | done/sent | wrong |",
+              "|---|---|---|---|---|---|---|---|---|---|"]
     for p in points:
-        lines.append("| %s | %s | %s | %s | %s | %s | %d/%d | %d |" % (
+        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %d/%d | %d |" % (
             p["point"], _fmt(p["throughput_per_min"], 1), _fmt(p["latency_p50_ms"]),
             _fmt(p["latency_p95_ms"]), _fmt(p["overhead_p50_ms"]),
-            _fmt(p["overhead_per_test_p50_ms"], 1), p["completed"], p["submitted"],
+            _fmt(p["overhead_per_test_p50_ms"], 1), _fmt(p.get("judge_overhead_cpu_ms")),
+            _fmt(p.get("tree_rss_peak_mib"), 1), p["completed"], p["submitted"],
             p["mismatches"]))
+    lines += ["", "## CPU per submission (ms)", "",
+              "| point | judge overhead | worker tree | dockerd + containerd | containers | "
+              "programs (reported) | host busy - programs | answers | tests' CPU known | "
+              "build CPU known |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for p in points:
+        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            p["point"], _fmt(p.get("judge_overhead_cpu_ms")),
+            _fmt(p.get("worker_tree_cpu_ms")), _fmt(p.get("daemons_cpu_ms")),
+            _fmt(p.get("containers_cpu_ms")), _fmt(p.get("programs_cpu_ms")),
+            _fmt(p.get("host_less_programs_cpu_ms")), p.get("cpu_answers", ""),
+            p.get("program_cpu_known", ""), p.get("build_cpu_known", "")))
+    lines += ["", CPU_NOTE, ""] + ["- " + note for note in cpu_caveat(points)]
+    if any(p.get("side") == "baseline" for p in points):
+        lines += ["", "## Side by side", ""] + side_by_side(points)
     lines += ["", "## Per language x outcome", "",
               "| point | cell | n | p50 ms | p95 ms | test ms (mean) | overhead p50 ms |",
               "|---|---|---|---|---|---|---|"]
@@ -457,6 +593,27 @@ def _extra(parser):
     parser.add_argument("--scrc", default=None, help="scrc binary to start workers with")
     parser.add_argument("--scrc-arg", action="append", default=[],
                         help="extra argument for `scrc worker` (repeatable)")
+    parser.add_argument("--unique-sources", action="store_true",
+                        help="append a comment with a nonce to every source, so no build "
+                             "cache can answer (default: each scenario's source repeats)")
+    parser.add_argument("--baseline-worker", default=None, metavar="PATH",
+                        help="another worker binary, run with the same environment, broker "
+                             "and workload, interleaved with ours point by point")
+    parser.add_argument("--baseline-arg", action="append", default=[],
+                        help="extra argument for the baseline's `worker` (repeatable)")
+    parser.add_argument("--baseline-plain", action="store_true",
+                        help="run the baseline without the `worker` subcommand or any flag "
+                             "(the original Go service reads only its environment); needs "
+                             "--broker")
+    parser.add_argument("--baseline-lang-dir", default=None,
+                        help="the baseline's SCRC_LANG_DIR (default: as for ours, lang/ "
+                             "beside its binary)")
+    parser.add_argument("--baseline-box", default=None,
+                        help="the baseline's SCRC_BOX (default: as for ours, scrc-box beside "
+                             "its binary)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="measure every point this many times (with a baseline, which "
+                             "worker goes first alternates)")
     parser.add_argument("--parallel", default="1", help="RUNNER_MAX_PARALLEL values to sweep")
     parser.add_argument("--replicas", default="1", help="worker counts to sweep")
     parser.add_argument("--inflight", type=int, default=None,
@@ -475,6 +632,114 @@ def _extra(parser):
                         help="give up on a point when no result arrived this long")
 
 
+def plan_points(profiles, replicas, parallels, repeat=1, baseline=False, external=False):
+    """The points to measure in order, as (profile, replicas, parallel, side,
+    repeat). With a baseline each configuration is measured by both workers
+    back to back, the first alternating from one repeat (and configuration)
+    to the next, so a drift of the machine weighs on both alike."""
+    if external:
+        return [(prof, None, None, "scrc", k) for k in range(repeat) for prof in profiles]
+    plan, n = [], 0
+    for prof in profiles:
+        for r in replicas:
+            for p in parallels:
+                for k in range(repeat):
+                    sides = ["scrc", "baseline"] if baseline else ["scrc"]
+                    if n % 2:
+                        sides.reverse()
+                    plan.extend((prof, r, p, side, k) for side in sides)
+                    n += 1
+    return plan
+
+
+def point_label(prof, r, p, side, k, repeat):
+    label = prof if r is None else "%s r%d p%d" % (prof, r, p)
+    if side != "scrc":
+        label += " " + side
+    if repeat > 1:
+        label += " #%d" % (k + 1)
+    return label
+
+
+# Rows of the side-by-side table: (label, points column, scale, digits).
+SIDE_METRICS = (
+    ("submissions/min", "throughput_per_min", 1.0, 1),
+    ("latency p50 s", "latency_p50_ms", 0.001, 2),
+    ("latency p95 s", "latency_p95_ms", 0.001, 2),
+    ("judge overhead CPU ms/submission", "judge_overhead_cpu_ms", 1.0, 0),
+    ("  worker tree CPU ms/submission", "worker_tree_cpu_ms", 1.0, 0),
+    ("  dockerd + containerd CPU ms/submission", "daemons_cpu_ms", 1.0, 0),
+    ("  containers (shims, runc, boxes, programs) CPU ms/submission", "containers_cpu_ms",
+     1.0, 0),
+    ("  programs' own CPU ms/submission (reported)", "programs_cpu_ms", 1.0, 0),
+    ("host busy minus programs ms/submission", "host_less_programs_cpu_ms", 1.0, 0),
+    ("worker peak RSS MiB", "worker_rss_peak_mib", 1.0, 1),
+    ("worker + children peak RSS MiB", "tree_rss_peak_mib", 1.0, 1),
+)
+
+
+def _median(values):
+    values = sorted(v for v in values if v is not None)
+    if not values:
+        return None
+    mid = len(values) // 2
+    return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2.0
+
+
+def side_by_side(points):
+    """Markdown lines comparing the baseline's points with ours, per
+    configuration: medians over repeats, and ours / baseline."""
+    configs = []
+    for p in points:
+        if p.get("config") not in configs:
+            configs.append(p.get("config"))
+    lines = ["| configuration | metric | baseline | scrc | scrc / baseline |",
+             "|---|---|---|---|---|"]
+    for config in configs:
+        sides = {side: [p for p in points if p.get("config") == config
+                        and p.get("side") == side] for side in ("baseline", "scrc")}
+        for label, col, scale, nd in SIDE_METRICS:
+            b = _median(p.get(col) for p in sides["baseline"])
+            c = _median(p.get(col) for p in sides["scrc"])
+            b = None if b is None else b * scale
+            c = None if c is None else c * scale
+            ratio = _fmt(c / b, 2) if b and c is not None else ""
+            lines.append("| %s | %s | %s | %s | %s |" % (config, label, _fmt(b, nd),
+                                                         _fmt(c, nd), ratio))
+        wrong = ["%d/%d" % (sum(p["mismatches"] for p in sides[k]),
+                            sum(p["completed"] for p in sides[k]))
+                 for k in ("baseline", "scrc")]
+        lines.append("| %s | wrong verdicts / answered | %s | %s | |" % (config, wrong[0],
+                                                                           wrong[1]))
+    return lines
+
+
+CPU_NOTE = ("Judge overhead CPU: from the start of the measurement window to the last "
+            "answer, the CPU of the worker's process tree (it hosts the embedded Kafka "
+            "cluster when there is one), dockerd and containerd, and the containers (live "
+            "shims and their processes, plus what init reaped: exited shims, runc, boxes), "
+            "divided by the answers in that span, minus the CPU the results report for "
+            "their programs (the tests' cpu_time_ms).")
+
+
+def cpu_caveat(points):
+    """What the overhead figure includes that it should not, said plainly."""
+    notes = []
+    if points and all(str(p.get("build_cpu_known", "")).startswith("0/") for p in points
+                      if p.get("cpu_answers")):
+        notes.append("The results report no build CPU, so the compilers' (and syntax "
+                     "checks') CPU is not subtracted: the figure includes it.")
+    unknown = [p["point"] for p in points if p.get("cpu_answers")
+               and str(p.get("program_cpu_known")) != "%d/%d" % (p["cpu_answers"],
+                                                                 p["cpu_answers"])]
+    if unknown:
+        notes.append("Some results carried no cpu_time_ms for their tests (%s): those "
+                     "programs' CPU is counted as overhead." % ", ".join(unknown))
+    notes.append("dockerd, containerd and init serve every client of the machine: run on a "
+                 "quiet one.")
+    return notes
+
+
 def main(argv=None, environ=None):
     try:
         cfg = settings.parse(KAFKA_SETTINGS, argv, __doc__.splitlines()[0], environ, _extra)
@@ -485,12 +750,26 @@ def main(argv=None, environ=None):
         profiles = scenarios.parse_filter(
             cfg.profile or base["profiles"], tuple(PROFILES), "profile")
         languages = scenarios.parse_filter(cfg.languages, scenarios.LANGUAGES, "language")
+        for prof in profiles:
+            sent = profile_languages(prof, languages)
+            if cfg.unique_sources:
+                for lang in sent:
+                    if lang not in scenarios.COMMENTS:
+                        raise ValueError("--unique-sources: no comment syntax known for %s "
+                                         "(scenarios.COMMENTS)" % lang)
         parallels = _ints(cfg.parallel, "--parallel")
         replicas = _ints(cfg.replicas, "--replicas")
         if cfg.external == bool(cfg.scrc):
             raise settings.SettingsError("give exactly one of --external and --scrc PATH")
         if cfg.measure <= 0:
             raise settings.SettingsError("--measure must be positive")
+        if cfg.repeat < 1:
+            raise settings.SettingsError("--repeat must be positive")
+        if cfg.baseline_worker and cfg.external:
+            raise settings.SettingsError("--baseline-worker starts workers: not with --external")
+        if cfg.baseline_plain and "broker" not in cfg.explicit:
+            raise settings.SettingsError("--baseline-plain needs --broker (a worker run "
+                                         "without flags cannot host an embedded cluster)")
     except (settings.SettingsError, ValueError) as exc:
         print("bench: %s" % exc, file=sys.stderr)
         return 2
@@ -499,14 +778,12 @@ def main(argv=None, environ=None):
     run_id = uuid.uuid4().hex[:6]
     logdir = os.path.join(cfg.out, "logs")
     os.makedirs(logdir, exist_ok=True)
-    if cfg.external:
-        plan = [(prof, None, None) for prof in profiles]
-    else:
-        plan = [(prof, r, p) for prof in profiles for r in replicas for p in parallels]
+    plan = plan_points(profiles, replicas, parallels, cfg.repeat, bool(cfg.baseline_worker),
+                       cfg.external)
     points, rows, all_samples = [], [], []
     failed = False
-    for n, (prof, r, p) in enumerate(plan):
-        label = prof if r is None else "%s r%d p%d" % (prof, r, p)
+    for n, (prof, r, p, side, k) in enumerate(plan):
+        label = point_label(prof, r, p, side, k, cfg.repeat)
         inflight = cfg.inflight or (2 * (r or 1) * (p or 1))
         workers = None
         if cfg.external:
@@ -519,42 +796,67 @@ def main(argv=None, environ=None):
                 # enough for every replica and slot to get work.
                 from simulator import kafkaio
                 kafkaio.ensure_topics(cfg.broker, [topic, rtopic], max(2, 2 * r))
+            if side == "baseline":
+                binary, args, lang_dir, box = (cfg.baseline_worker, cfg.baseline_arg,
+                                               cfg.baseline_lang_dir, cfg.baseline_box)
+            else:
+                binary, args, lang_dir, box = cfg.scrc, cfg.scrc_arg, cfg.lang_dir, cfg.box
             try:
-                workers = Workers(cfg.scrc, r, p, cfg.broker if broker_given else None,
-                                  topic, rtopic, tag + "-workers", logdir, tag, cfg.scrc_arg,
-                                  cfg.lang_dir, cfg.box)
+                workers = Workers(binary, r, p, cfg.broker if broker_given else None,
+                                  topic, rtopic, tag + "-workers", logdir, tag, args,
+                                  lang_dir, box, plain=side == "baseline" and cfg.baseline_plain)
             except (OSError, RuntimeError) as exc:
                 print("bench: %s: cannot start workers: %s" % (label, exc), file=sys.stderr)
                 failed = True
                 continue
             broker = workers.broker
-        print("bench: %s: warm-up %.0f s, measure %.0f s, in flight %d, broker %s"
-              % (label, cfg.warmup, cfg.measure, inflight, broker), flush=True)
+        print("bench: %s: warm-up %.0f s, measure %.0f s, in flight %d, broker %s, %s sources"
+              % (label, cfg.warmup, cfg.measure, inflight, broker,
+                 "unique" if cfg.unique_sources else "repeated"), flush=True)
         try:
-            samples = run_point(cfg, prof, languages, broker, topic, rtopic,
-                                "bench-consumer-%s-%d" % (run_id, n), inflight, sys.stdout)
+            samples, figures = run_point(cfg, prof, languages, broker, topic, rtopic,
+                                         "bench-consumer-%s-%d" % (run_id, n), inflight,
+                                         sys.stdout, cfg.unique_sources,
+                                         workers.pids if workers else None)
         finally:
             if workers is not None:
                 workers.stop()
         point, prow = summarize(samples, cfg.measure)
+        point.update(figures)
         point.update({"point": label, "profile": prof, "replicas": r or "", "parallel": p or "",
-                      "inflight": inflight})
+                      "inflight": inflight, "side": side, "repeat": k + 1,
+                      "config": point_label(prof, r, p, "scrc", 0, 1),
+                      "sources": "unique" if cfg.unique_sources else "repeated"})
         for row in prow:
             row["point"] = label
         points.append(point)
         rows.extend(prow)
         all_samples.extend((label, s) for s in samples)
-        print("bench: %s: %.1f/min, p50 %s ms, p95 %s ms, %d wrong, %d missing" % (
-            label, point["throughput_per_min"], _fmt(point["latency_p50_ms"]),
-            _fmt(point["latency_p95_ms"]), point["mismatches"], point["missing"]), flush=True)
+        print("bench: %s: %.1f/min, p50 %s ms, p95 %s ms, judge overhead CPU %s ms/submission, "
+              "worker + children peak RSS %s MiB, %d wrong, %d missing" % (
+                  label, point["throughput_per_min"], _fmt(point["latency_p50_ms"]),
+                  _fmt(point["latency_p95_ms"]), _fmt(point["judge_overhead_cpu_ms"]),
+                  _fmt(point["tree_rss_peak_mib"], 1), point["mismatches"], point["missing"]),
+              flush=True)
         if point["completed"] == 0 or (cfg.strict and point["mismatches"]):
             failed = True
     meta = {"run": run_id, "date": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
             "mode": "external" if cfg.external else "scrc %s" % cfg.scrc,
             "windows": "warm-up %.0f s, measure %.0f s, cool-down %.0f s"
                        % (cfg.warmup, cfg.measure, cfg.cooldown),
+            "sources": "unique per submission (--unique-sources)" if cfg.unique_sources
+                       else "each scenario's source repeated",
             "languages": ",".join(languages), "machine": "%d CPUs" % (os.cpu_count() or 0)}
+    if cfg.baseline_worker:
+        meta["baseline"] = "%s%s, interleaved, %d repeat(s)" % (
+            cfg.baseline_worker, " (plain)" if cfg.baseline_plain else "", cfg.repeat)
     write_outputs(cfg.out, points, rows, all_samples, meta)
+    if cfg.baseline_worker:
+        print("\nside by side (%s sources; medians over %d repeat(s)):"
+              % (points[0]["sources"] if points else "", cfg.repeat))
+        print("\n".join(side_by_side(points)))
+    for note in cpu_caveat(points):
+        print("bench: note: %s" % note)
     print("bench: wrote %s/summary.md" % cfg.out, flush=True)
     return 1 if failed else 0
 

@@ -74,6 +74,52 @@ EXTENSIONS = {
     "sed": "sed",
 }
 
+# How each language writes a comment that runs to the end of its line
+# (prefix, suffix): what --unique-sources appends to a program. A comment
+# after the end of the program changes nothing it does, yet makes the source
+# new to any cache keyed by its bytes.
+_HASH = ("#", "")
+_SLASH = ("//", "")
+_DASH = ("--", "")
+_SEMI = (";", "")
+_PERCENT = ("%", "")
+COMMENTS = {
+    "python": _HASH, "pypy": _HASH, "ruby": _HASH, "bash": _HASH, "perl": _HASH,
+    "awk": _HASH, "tcl": _HASH, "r": _HASH, "crystal": _HASH, "nim": _HASH,
+    "coffeescript": _HASH, "elixir": _HASH, "sed": _HASH,
+    "c": _SLASH, "c99": _SLASH, "c17": _SLASH, "c23": _SLASH, "clang": _SLASH,
+    "cpp": _SLASH, "cpp11": _SLASH, "cpp14": _SLASH, "cpp20": _SLASH, "cpp23": _SLASH,
+    "clangxx": _SLASH, "go": _SLASH, "java": _SLASH, "javascript": _SLASH,
+    "rust": _SLASH, "d": _SLASH, "objc": _SLASH, "kotlin": _SLASH, "scala": _SLASH,
+    "groovy": _SLASH, "csharp": _SLASH,
+    # The programs never leave PHP mode (no closing "?>").
+    "php": _SLASH,
+    "lua": _DASH, "ada": _DASH, "haskell": _DASH,
+    "nasm": _SEMI, "clojure": _SEMI, "racket": _SEMI, "scheme": _SEMI, "sbcl": _SEMI,
+    "erlang": _PERCENT, "prolog": _PERCENT,
+    "fortran": ("!", ""),
+    "cobol": ("*>", ""),            # free format (-free in its profile)
+    "forth": ("\\", ""),
+    "pascal": ("{", "}"),
+    "ocaml": ("(*", "*)"),
+}
+
+
+def unique_source(language, source, nonce):
+    """`source` with a comment carrying `nonce` appended on a line of its own.
+    Raises KeyError for a language whose comment syntax is not known here,
+    rather than sending a program the comment might break."""
+    if language not in COMMENTS:
+        raise KeyError("no comment syntax known for language %r" % language)
+    prefix, suffix = COMMENTS[language]
+    nonce = str(nonce)
+    if "\n" in nonce or (suffix and suffix in nonce):
+        raise ValueError("nonce %r would end the comment" % nonce)
+    sep = "" if source.endswith("\n") or not source else "\n"
+    return "%s%s%s unique %s%s\n" % (source, sep, prefix, nonce,
+                                      (" " + suffix) if suffix else "")
+
+
 # Cells that cannot exist: the language has no step that checks a program
 # without running it, so nothing it is sent can be BF (its profile's
 # "outcomes" key says the same; simulator/tests check that they agree).

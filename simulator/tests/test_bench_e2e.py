@@ -52,3 +52,43 @@ def test_bench_refuses_bad_arguments(tmp_path):
                               cwd=TOP, env=env_for_subprocess(), capture_output=True,
                               text=True, timeout=60)
         assert proc.returncode == 2 and msg in proc.stderr, proc.stderr
+
+
+def test_original_unique_sources_side_by_side(tmp_path):
+    python = kafka_python(("matplotlib",))
+    fake = tmp_path / "fake"
+    fake.write_text("#!/bin/sh\ncd %s && exec %s -m simulator.tests.fake_worker \"$@\"\n"
+                    % (TOP, python))
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [python, "-m", "simulator.bench", "--scrc", str(fake), "--baseline-worker", str(fake),
+         "--scrc-arg=--test-delay-ms=10", "--baseline-arg=--test-delay-ms=30",
+         "--profile", "original", "--unique-sources", "--parallel", "1",
+         "--warmup", "1", "--measure", "3", "--cooldown", "5", "--out", str(out)],
+        cwd=TOP, env=env_for_subprocess(), capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    # The fake knows a program with its nonce comment only as the benchmark
+    # writes it: every verdict right means every source arrived rewritten.
+    points = list(csv.DictReader(open(out / "points.csv")))
+    assert [(p["point"], p["side"]) for p in points] == [
+        ("original r1 p1", "scrc"), ("original r1 p1 baseline", "baseline")]
+    for p in points:
+        assert int(p["mismatches"]) == 0 and int(p["completed"]) > 0
+        assert p["sources"] == "unique" and p["build_cpu_known"].startswith("0/")
+        assert float(p["worker_tree_cpu_ms"]) >= 0 and float(p["tree_rss_peak_mib"]) > 0
+        assert p["judge_overhead_cpu_ms"] != ""
+    samples = list(csv.DictReader(open(out / "samples.csv")))
+    assert {s["language"] for s in samples} == {"python", "go", "c", "cpp", "java"}
+    assert "| original r1 p1 | submissions/min |" in proc.stdout
+    assert "no build CPU" in proc.stdout
+    md = (out / "summary.md").read_text()
+    assert "## Side by side" in md and "judge overhead CPU ms/submission" in md
+
+
+def test_plain_baseline_needs_a_broker(tmp_path):
+    proc = subprocess.run(
+        [kafka_python(), "-m", "simulator.bench", "--scrc", "x", "--baseline-worker", "y",
+         "--baseline-plain", "--out", str(tmp_path)],
+        cwd=TOP, env=env_for_subprocess(), capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "--baseline-plain needs --broker" in proc.stderr

@@ -58,7 +58,6 @@ enum lang_key {
 	KEY_RUN_ARGV,
 	KEY_RUN_ENV,
 	KEY_RUN_PACKAGES,
-	KEY_BUILD_PREPARE,
 	KEY_WORKDIR,
 	KEY_OVERHEAD,
 	KEY_PIDS,
@@ -93,7 +92,6 @@ static const struct {
 	[KEY_RUN_ARGV] =	{ "run.argv", KIND_ARGV, 0 },
 	[KEY_RUN_ENV] =		{ "run.env", KIND_ENV, 1 },
 	[KEY_RUN_PACKAGES] =	{ "run.packages", KIND_PACKAGES, 0 },
-	[KEY_BUILD_PREPARE] =	{ "build.prepare", KIND_TEXT, 0 },
 	[KEY_WORKDIR] =		{ "workdir", KIND_ABSPATH, 0 },
 	[KEY_OVERHEAD] =	{ "memory_overhead", KIND_BYTES, 0 },
 	[KEY_PIDS] =		{ "pids_limit", KIND_COUNT, 0 },
@@ -724,9 +722,6 @@ parse_value(struct lang_parser *ps, enum lang_key key, const char *val)
 	case KEY_DESCRIPTION:
 		p->description = xstrdup(val);
 		return 0;
-	case KEY_BUILD_PREPARE:
-		p->build_prepare = xstrdup(val);
-		return 0;
 	case KEY_SOURCE: {
 		/* {main} stands for an identifier: check the name with one in its place. */
 		char *probe = lang_source_name(&(struct lang_profile){ .source = (char *)val },
@@ -1045,11 +1040,6 @@ finish_profile(struct lang_parser *ps)
 			}
 		}
 	}
-	if (p->build_prepare != NULL && p->build_image == NULL) {
-		ps->line = ps->seen[KEY_BUILD_PREPARE];
-		set_msg(ps, "build.prepare without build.image");
-		return -1;
-	}
 	if (p->build_packages != NULL && p->build_image == NULL) {
 		ps->line = ps->seen[KEY_BUILD_PACKAGES];
 		set_msg(ps, "build.packages without build.image");
@@ -1177,7 +1167,6 @@ lang_profile_free(struct lang_profile *p)
 	free(p->name);
 	lang_strv_free(p->aliases);
 	free(p->description);
-	free(p->build_prepare);
 	free(p->source);
 	free(p->build_image);
 	lang_strv_free(p->build_argv);

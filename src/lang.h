@@ -37,7 +37,6 @@ struct lang_profile {
 	int64_t	  build_time_ms;
 	int64_t	  build_memory_bytes;
 	char	**build_packages;	/* may be empty */
-	char	 *build_prepare;	/* run once in build_image as it is made; or NULL */
 
 	char	 *run_image;		/* never NULL: defaults to build_image */
 	char	**run_argv;

@@ -232,8 +232,6 @@ static const struct {
 	  "build_env_without_argv.lang:5: build.env without build.argv" },
 	{ "packages_without_image",
 	  "packages_without_image.lang:5: build.packages without build.image" },
-	{ "prepare_without_image",
-	  "prepare_without_image.lang:5: build.prepare without build.image" },
 	{ "no_run_image", "no_run_image.lang: missing required key \"run.image\"" },
 	{ "no_equals", "no_equals.lang:4: expected \"key = value\"" },
 	{ "no_key", "no_key.lang:2: missing key before \"=\"" },

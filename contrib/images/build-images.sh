@@ -12,15 +12,13 @@
 #
 #   mmdebstrap --variant=apt --include=PKGS SUITE - | docker import - TAG
 #
-# then runs, inside the new system, each build.prepare command of the
-# profiles that build in it (sorted, once each: a precompiled header, say),
 # (--variant=minbase without --include when the list is empty; the images get
 # a merged /usr, no manual pages, info or translations, but the man1
 # directory that some postinst scripts, openjdk's among them, expect to
 # exist). Nothing is
 # pulled from a registry. Each image carries the label scrc.packages with
-# its package list and scrc.prepare with a hash of its prepare commands; an
-# image whose labels no longer match the profiles is rebuilt. --force rebuilds even up-to-date images. --list only prints
+# its package list; an image whose label no longer matches the profiles is
+# rebuilt. --force rebuilds even up-to-date images. --list only prints
 # "IMAGE PKG..." lines. IMAGE arguments restrict the work to those images.
 #
 # With SCRC_DOCKER=podman the images go into podman instead; one that the
@@ -73,7 +71,6 @@ case $jobs in ''|*[!0-9]*|0) die "bad job count: $jobs" ;; esac
 # --- profile parsing ------------------------------------------------------
 
 declare -A pkgs=()	# image -> space separated, sorted, unique packages
-declare -A prep=()	# image -> its build.prepare commands, sorted, unique, one per line
 
 # Split a profile list value into words on blanks, honouring double quotes
 # and the \" and \\ escapes inside them; prints one word per line.
@@ -110,23 +107,9 @@ add_image() {
 		sed '/^$/d' | sort -u | tr '\n' ' ' | sed 's/ $//')
 }
 
-# Add a build.prepare command to an image's set.
-add_prepare() {
-	local image=$1 cmd=$2
-	case $image in scrc/*) ;; *) return 0 ;; esac
-	prep[$image]=$( { printf '%s\n' "${prep[$image]:-}"; printf '%s\n' "$cmd"; } |
-		sed '/^$/d' | sort -u)
-}
-
-# The scrc.prepare label of an image: a hash of its commands ("" for none).
-prepare_label() {
-	[ -n "${prep[$1]:-}" ] || return 0
-	printf '%s\n' "${prep[$1]}" | sha256sum | cut -c1-16
-}
-
 parse_profile() {
 	local file=$1 line key val
-	local bimage="" rimage="" bpk="" rpk="" bprep=""
+	local bimage="" rimage="" bpk="" rpk=""
 	while IFS= read -r line || [ -n "$line" ]; do
 		line=${line#"${line%%[![:space:]]*}"}
 		case $line in ''|'#'*) continue ;; esac
@@ -140,12 +123,10 @@ parse_profile() {
 		run.image) rimage=$val ;;
 		build.packages) bpk=$val ;;
 		run.packages) rpk=$val ;;
-		build.prepare) bprep=$val ;;
 		esac
 	done < "$file"
 	[ -n "$rimage" ] || rimage=$bimage
 	[ -n "$bimage" ] && add_image "$bimage" "$bpk"
-	[ -n "$bimage" ] && [ -n "$bprep" ] && add_prepare "$bimage" "$bprep"
 	[ -n "$rimage" ] && add_image "$rimage" "$rpk"
 	return 0
 }
@@ -206,15 +187,13 @@ trap 'rm -rf "$logdir"' EXIT
 
 # Build one image; all output goes to a log file, one result line to stdout.
 build_one() {
-	local img=$1 list=$2 log=$3 start secs size variant old new plabel
-	local -a inc=() hooks=()
+	local img=$1 list=$2 log=$3 start secs size variant old new
+	local -a inc=()
 	start=$(date +%s)
-	plabel=$(prepare_label "$img")
 	old=$("$cli" image inspect -f '{{.Id}}' "$img" 2>/dev/null)
-	# podman: the Docker engine may have it already, built from the same lists.
+	# podman: the Docker engine may have it already, built from the same list.
 	if [ $podman = 1 ] && [ "$(docker image inspect -f '{{index .Config.Labels "scrc.packages"}}' \
-		"$img" 2>/dev/null)" = "$list" ] && [ "$(docker image inspect -f \
-		'{{index .Config.Labels "scrc.prepare"}}' "$img" 2>/dev/null)" = "$plabel" ]; then
+		"$img" 2>/dev/null)" = "$list" ] && docker image inspect "$img" >/dev/null 2>&1; then
 		if docker save "$img" 2>"$log" | "$cli" load >>"$log" 2>&1; then
 			size=$("$cli" image inspect -f '{{.Size}}' "$img" 2>/dev/null)
 			echo "$img: copied from docker in $(( $(date +%s) - start ))s, $(( ${size:-0} / 1000000 )) MB"
@@ -227,11 +206,6 @@ build_one() {
 	else
 		variant=minbase
 	fi
-	# The profiles' prepare commands, as root inside the finished system.
-	if [ -n "${prep[$img]:-}" ]; then
-		printf 'set -ex\n%s\n' "${prep[$img]}" > "$log.prepare"
-		hooks=("--customize-hook=chroot \"\$1\" sh < $log.prepare")
-	fi
 	{
 		echo "+ mmdebstrap --variant=$variant ${inc[*]} $suite - ${sources[*]}"
 		mmdebstrap --quiet --variant=$variant "${inc[@]}" \
@@ -242,10 +216,8 @@ build_one() {
 			--dpkgopt='path-exclude=/usr/share/locale/*' \
 			--dpkgopt='path-exclude=/usr/share/doc/*' \
 			--dpkgopt='path-include=/usr/share/doc/*/copyright' \
-			"${hooks[@]}" \
 			"$suite" - "${sources[@]}" |
-			"$cli" import -c "LABEL scrc.packages=\"$list\"" \
-				-c "LABEL scrc.prepare=\"$plabel\"" - "$img"
+			"$cli" import -c "LABEL scrc.packages=\"$list\"" - "$img"
 	} > "$log" 2>&1
 	local rc=$?
 	secs=$(( $(date +%s) - start ))
@@ -264,13 +236,12 @@ build_one() {
 	return 0
 }
 
-# Labels of an existing image ("PACKAGES | PREPARE"), or a marker when it is absent.
+# Package label of an existing image, or a marker when it is absent.
 image_label() {
 	local out
-	if out=$("$cli" image inspect -f \
-		'{{index .Config.Labels "scrc.packages"}} | {{index .Config.Labels "scrc.prepare"}}' \
-		"$1" 2>/dev/null); then
-		printf '%s\n' "${out%<no value>}"
+	if out=$("$cli" image inspect -f '{{index .Config.Labels "scrc.packages"}}' "$1" \
+		2>/dev/null); then
+		printf '%s\n' "$out"
 	else
 		echo "<absent>"
 	fi
@@ -279,13 +250,12 @@ image_label() {
 todo=()
 for img in "${wanted[@]}"; do
 	label=$(image_label "$img")
-	want="${pkgs[$img]} | $(prepare_label "$img")"
-	if [ $force = 0 ] && [ "$label" = "$want" ]; then
+	if [ $force = 0 ] && [ "$label" = "${pkgs[$img]}" ]; then
 		size=$("$cli" image inspect -f '{{.Size}}' "$img")
 		echo "$img: present, $(( size / 1000000 )) MB"
 	else
 		[ "$label" = "<absent>" ] || [ $force = 1 ] ||
-			echo "$img: package list or prepare commands changed ($label -> $want), rebuilding"
+			echo "$img: package list changed ($label -> ${pkgs[$img]}), rebuilding"
 		todo+=("$img")
 	fi
 done

@@ -2,7 +2,8 @@
 # cli.bats - what a submission costs in docker CLI processes (each is a Go
 # program of its own, tens of milliseconds to start): one `docker run -i
 # --rm` per box and nothing else on the usual path, none for a build the
-# build cache has, and what happens when the shortcuts that save calls meet
+# build cache has (and a build stopped by its limits is not kept in it),
+# and what happens when the shortcuts that save calls meet
 # a changed engine (the helper volume removed behind scrc's back, an image
 # rebuilt). Needs the built scrc, a Docker daemon and the gcc, base and
 # python images.
@@ -125,6 +126,23 @@ calls_of() {
 	SCRC_BUILD_CACHE=0 run calls_of "$tmp/c4.json" c "$tmp/sum.c"
 	[ "$status" -eq 0 ]
 	[ "$output" = "2 run" ]
+	no_containers_left
+}
+
+@test "a build stopped by its limits is not cached: the same source is built again" {
+	# cc1 reads /dev/zero until the build's memory limit stops it: a failure
+	# a quieter or bigger host might not see, so no answer to keep.
+	printf '#include "/dev/zero"\nint main(void) { return 0; }\n' > "$tmp/zero.c"
+	make_sub "$tmp/warm.json" python "$tmp/sum.py"	# the helper volume filled
+	judge "$tmp/warm.json"
+	for i in 1 2; do
+		run calls_of "$tmp/z$i.json" c "$tmp/zero.c" BF
+		[ "$status" -eq 0 ]
+		echo "build out of memory, submission $i: '$output'"
+		[ "$output" = "2 run" ]
+		expect "$tmp/z$i.json" '.reason | test("build ran out of memory")'
+	done
+	! grep -q 'build: cache hit' "$tmp/z2.json.err"
 	no_containers_left
 }
 

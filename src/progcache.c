@@ -8,9 +8,14 @@
  * reason, and its stdout and stderr (each a length field and the bytes).
  * Entries are written to a temporary file and renamed into place, so a
  * reader sees a whole entry or none; KEY.lock serialises builds of one key
- * across processes (flock: a judge that dies lets go). The age of an entry
- * is its mtime, refreshed on every hit; eviction removes the oldest until
- * the directory is under its bound.
+ * across processes (flock: a judge that dies lets go). Its holder removes
+ * the lock file before letting go, and whoever gets a lock checks that its
+ * file is still the one the name points to, so lock files do not pile up
+ * (one per program ever judged) and the lock stays exclusive. The age of
+ * an entry is its mtime, refreshed on every hit; eviction removes the
+ * oldest until the directory is under its bound, and with them what
+ * judges killed mid-way left: temporary files and lock files no one holds,
+ * once they are PROGCACHE_STALE_S old.
  */
 #include "config.h"
 
@@ -22,6 +27,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "boxproto.h"
@@ -32,10 +38,13 @@
 
 #define PROGCACHE_MAGIC		"scrc-prog 2\n"
 #define PROGCACHE_MAX_ENTRY	(256LL << 20)
+/* Writing an entry takes milliseconds: a temporary file this old is a dead judge's. */
+#define PROGCACHE_STALE_S	600
 
 static char	*progcache_dir;
 static int64_t	 progcache_max = 256LL << 20;
 static int	 progcache_off;
+static char	*progcache_held;	/* the lock file this process holds */
 
 int
 progcache_configure(const char *dir, int64_t max_bytes, char *err, size_t err_size)
@@ -164,30 +173,70 @@ progcache_key(const char *purpose, const struct build_input *in, char hex[65])
 int
 progcache_lock(const char *key)
 {
+	struct stat held, named;
 	char *path;
 	int fd;
 
-	if (!progcache_ready())
+	if (!progcache_ready() || progcache_held != NULL)
 		return -1;
 	path = xasprintf("%s/%s.lock", progcache_dir, key);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	free(path);
-	if (fd < 0)
-		return -1;
-	while (flock(fd, LOCK_EX) != 0) {
-		if (errno != EINTR) {
-			close(fd);
-			return -1;
+	for (;;) {
+		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd < 0)
+			break;
+		while (flock(fd, LOCK_EX) != 0 && errno == EINTR)
+			;
+		/* Removed by its last holder while we waited: lock the new one. */
+		if (fstat(fd, &held) == 0 && stat(path, &named) == 0 &&
+		    held.st_dev == named.st_dev && held.st_ino == named.st_ino) {
+			progcache_held = path;
+			return fd;
 		}
+		close(fd);
 	}
-	return fd;
+	free(path);
+	return -1;
 }
 
 void
 progcache_unlock(int handle)
 {
-	if (handle >= 0)
-		close(handle);	/* closing the file drops the lock */
+	if (handle < 0)
+		return;
+	/* Removed while still ours: no one can be holding it meanwhile. */
+	if (progcache_held != NULL)
+		unlink(progcache_held);
+	free(progcache_held);
+	progcache_held = NULL;
+	close(handle);	/* closing the file drops the lock */
+}
+
+/*
+ * Whether a leftover of a judge killed mid-way: a temporary entry, or a
+ * lock file no one holds (taken, checked and removed here, as its holder
+ * would), either at least PROGCACHE_STALE_S old. Such files are removed.
+ */
+static void
+progcache_sweep(int dirfd_, const char *name, const struct stat *st)
+{
+	struct stat held;
+	size_t n = strlen(name);
+	int fd;
+
+	if (time(NULL) - st->st_mtim.tv_sec < PROGCACHE_STALE_S)
+		return;
+	if (strstr(name, ".tmp") != NULL) {
+		unlinkat(dirfd_, name, 0);
+		log_info("progcache: removed %s, left by a judge that died", name);
+		return;
+	}
+	if (n < 6 || strcmp(name + n - 5, ".lock") != 0 ||
+	    (fd = openat(dirfd_, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+		return;
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0 && fstat(fd, &held) == 0 &&
+	    held.st_ino == st->st_ino && held.st_dev == st->st_dev)
+		unlinkat(dirfd_, name, 0);
+	close(fd);
 }
 
 /* Reads a whole entry file. 0, or -1. */
@@ -359,9 +408,14 @@ progcache_evict(void)
 			return;
 		while ((e = readdir(d)) != NULL) {
 			n = strlen(e->d_name);
-			if (n < 6 || n >= sizeof oldest || strcmp(e->d_name + n - 5, ".prog") != 0 ||
-			    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+			if (n < 6 || n >= sizeof oldest ||
+			    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+			    !S_ISREG(st.st_mode))
 				continue;
+			if (strcmp(e->d_name + n - 5, ".prog") != 0) {
+				progcache_sweep(dirfd(d), e->d_name, &st);
+				continue;
+			}
 			total += st.st_size;
 			if (oldest[0] == '\0' || st.st_mtim.tv_sec < age.tv_sec ||
 			    (st.st_mtim.tv_sec == age.tv_sec && st.st_mtim.tv_nsec < age.tv_nsec)) {

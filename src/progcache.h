@@ -43,7 +43,8 @@ int	progcache_key(const char *purpose, const struct build_input *in, char hex[65
  * Takes the key's lock (blocking: another judge building the same program
  * finishes first, and its build is then found). Returns a handle for
  * progcache_unlock, or -1 when the cache is off or the lock cannot be had.
- * A process holds at most one key's lock at a time.
+ * A process holds at most one key's lock at a time (a second is refused).
+ * progcache_unlock removes the lock file.
  */
 int	progcache_lock(const char *key);
 void	progcache_unlock(int handle);

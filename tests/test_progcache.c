@@ -3,10 +3,12 @@
  * that change with everything a build depends on (the image's id, the
  * expanded command) and with nothing else, entries of built and failed
  * builds stored and read back whole, malformed ones refused, eviction of
- * the least recently used, and a directory that is not ours alone refused.
+ * the least recently used, lock files removed by their holders and what
+ * killed judges left swept, and a directory that is not ours alone refused.
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -296,6 +299,75 @@ test_refuses_shared_dir(void **state)
 	rmdir(shared);
 }
 
+/* Sets a file's mtime `ago` seconds back. */
+static void
+age_file(const char *path, time_t ago)
+{
+	struct timespec ts[2];
+
+	ts[0].tv_sec = ts[1].tv_sec = time(NULL) - ago;
+	ts[0].tv_nsec = ts[1].tv_nsec = 0;
+	assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
+}
+
+static void
+touch_file(const char *path, time_t ago)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "partial", 7), 7);
+	close(fd);
+	age_file(path, ago);
+}
+
+static void
+test_no_lock_files_pile_up(void **state)
+{
+	struct docker_files in;
+	char err[256], key[65], *lockpath, *stale_tmp, *fresh_tmp, *stale_lock, *held_lock;
+	int lock, other;
+
+	(void)state;
+	assert_int_equal(progcache_configure(dir, 1 << 20, err, sizeof err), 0);
+	memset(key, 'l', 64);
+	key[64] = '\0';
+	lockpath = xasprintf("%s/%s.lock", dir, key);
+	lock = progcache_lock(key);
+	assert_true(lock >= 0);
+	assert_int_equal(access(lockpath, F_OK), 0);
+	/* One lock at a time per process. */
+	assert_int_equal(progcache_lock("other"), -1);
+	progcache_unlock(lock);
+	assert_int_equal(access(lockpath, F_OK), -1);
+
+	/* What killed judges left: only the old and unheld files go at the next store. */
+	stale_tmp = xasprintf("%s/%s.tmp4242", dir, "a0");
+	fresh_tmp = xasprintf("%s/%s.tmp4343", dir, "a1");
+	stale_lock = xasprintf("%s/%s.lock", dir, "a2");
+	held_lock = xasprintf("%s/%s.lock", dir, "a3");
+	touch_file(stale_tmp, 3600);
+	touch_file(fresh_tmp, 10);
+	touch_file(stale_lock, 3600);
+	other = progcache_lock("a3");	/* a live judge's, however old */
+	assert_true(other >= 0);
+	age_file(held_lock, 3600);
+	one_file(&in, "main", 100, 'z');
+	progcache_put(key, &in);
+	docker_files_free(&in);
+	assert_int_equal(access(stale_tmp, F_OK), -1);
+	assert_int_equal(access(fresh_tmp, F_OK), 0);
+	assert_int_equal(access(stale_lock, F_OK), -1);
+	assert_int_equal(access(held_lock, F_OK), 0);
+	progcache_unlock(other);
+	assert_int_equal(access(held_lock, F_OK), -1);
+	free(lockpath);
+	free(stale_tmp);
+	free(fresh_tmp);
+	free(stale_lock);
+	free(held_lock);
+}
+
 static int
 teardown(void **state)
 {
@@ -319,6 +391,7 @@ main(void)
 		cmocka_unit_test(test_key_limits_and_image),
 		cmocka_unit_test(test_store_and_evict),
 		cmocka_unit_test(test_failure_entry),
+		cmocka_unit_test(test_no_lock_files_pile_up),
 		cmocka_unit_test(test_refuses_shared_dir),
 	};
 

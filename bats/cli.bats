@@ -92,6 +92,8 @@ calls_of() {
 	[ "$status" -eq 0 ]
 	echo "c, first: $output"
 	[ "$output" = "2 run" ]
+	expect "$tmp/c1.json" '.build.cached == false and .build.cpu_time_ms > 0 and
+		.build.duration_ms > 0 and .build.memory_bytes > 0'
 	# The same source again (another id, other limits its build never saw).
 	LIMITS='{limits: {time_limit_ms: 3000, memory_limit_bytes: 134217728},
 		tests: [{input: "2 2\n", expected_output: "4\n"}]}'
@@ -100,6 +102,7 @@ calls_of() {
 	echo "c, again: $output"
 	[ "$output" = "1 run" ]
 	grep -q 'build: cache hit .* (c, built)' "$tmp/c2.json.err"
+	expect "$tmp/c2.json" '.build == {cached: true, duration_ms: 0, cpu_time_ms: 0, memory_bytes: 0}'
 	expect "$tmp/c2.json" '[.tests[].status] == ["OK"]'
 
 	printf 'int main(void) { return missing_function(); }\n' > "$tmp/ce.c"
@@ -110,9 +113,10 @@ calls_of() {
 	[ "$status" -eq 0 ]
 	echo "compile error, again: '$output'"
 	[ "$output" = "" ]
+	expect "$tmp/ce2.json" '.build.cached == true'
 	# The same answer, the compiler's words included.
-	jq -S 'del(.id, .timestamp, .worker)' "$tmp/ce1.json.out" > "$tmp/ce1.cmp"
-	jq -S 'del(.id, .timestamp, .worker)' "$tmp/ce2.json.out" > "$tmp/ce2.cmp"
+	jq -S 'del(.id, .timestamp, .worker, .build)' "$tmp/ce1.json.out" > "$tmp/ce1.cmp"
+	jq -S 'del(.id, .timestamp, .worker, .build)' "$tmp/ce2.json.out" > "$tmp/ce2.cmp"
 	diff "$tmp/ce1.cmp" "$tmp/ce2.cmp"
 	expect "$tmp/ce2.json" '.stderr | test("missing_function")'
 

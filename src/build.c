@@ -192,15 +192,15 @@ static int
 build_judge(const struct lang_profile *lp, struct docker_exec_result *run,
     struct build_outcome *bo)
 {
+	bo->wall_ms = run->wall_ms;
+	bo->cpu_ms = run->cpu_ms;
+	bo->memory_bytes = run->memory_bytes;
 	if (!run->output_limit_hit && !run->oom_killed && !run->mem_limit_hit &&
 	    !run->cpu_limit_hit && !run->wall_limit_hit && run->exited && run->exit_code == 0)
 		return 0;
 	bo->failed = 1;
 	bo->repeatable = build_repeatable(lp, run);
 	bo->exit_code = run->exited ? run->exit_code : 128 + run->signal;
-	bo->wall_ms = run->wall_ms;
-	bo->cpu_ms = run->cpu_ms;
-	bo->memory_bytes = run->memory_bytes;
 	util_seterr(bo->reason, sizeof bo->reason, "%s",
 	    run->output_limit_hit ? "build output limit exceeded" :
 	    run->oom_killed || run->mem_limit_hit ? "build ran out of memory" :

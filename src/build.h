@@ -45,7 +45,7 @@ struct build_outcome {
  * files. shared: a ready-to-be box to build in instead of a new one (its
  * build directory is never seen by a test). *code_ran is set once the
  * build step started (from then on a failure is not retried). Returns 0
- * with files filled; 1 when the build failed (bo says how: BF); 2 when
+ * with files filled (and bo's wall, CPU and memory figures); 1 when the build failed (bo says how: BF); 2 when
  * the profile's templates cannot be expanded (err, final); -1 on an
  * infrastructure failure (err). Free bo with build_outcome_free().
  */

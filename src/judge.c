@@ -275,6 +275,21 @@ judge_build_input(const struct judge *j, struct build_input *in)
 	in->lim = &j->lim;
 }
 
+/* What the build step cost, for the result's "build" (a cache hit: nothing). */
+static void
+judge_build_figures(struct judge *j, const struct build_outcome *bo)
+{
+	struct result_build *b = &j->res->build;
+
+	b->ran = 1;
+	b->cached = bo == NULL;
+	if (bo != NULL) {
+		b->duration_ms = bo->wall_ms;
+		b->cpu_time_ms = bo->cpu_ms;
+		b->memory_bytes = bo->memory_bytes;
+	}
+}
+
 /* The result of a build that failed (bo's outputs move into res): a BF. */
 static void
 judge_build_failed(struct judge *j, struct build_outcome *bo)
@@ -282,6 +297,7 @@ judge_build_failed(struct judge *j, struct build_outcome *bo)
 	struct result *res = j->res;
 
 	res->status = RESULT_BF;
+	judge_build_figures(j, bo);
 	res->exit_code = bo->exit_code;
 	res->duration_ms = bo->wall_ms;
 	res->cpu_time_ms = bo->cpu_ms;
@@ -331,6 +347,7 @@ judge_cache_get(struct judge *j)
 		judge_build_failed(j, &bo);
 	build_outcome_free(&bo);
 	if (r >= 0) {
+		judge_build_figures(j, NULL);
 		log_info("build: cache hit %.16s (%s, %s)", j->key, j->lp->name,
 		    r == 0 ? "built" : "failed");
 		tally_add(TALLY_BUILD_HITS, 1);
@@ -379,6 +396,8 @@ judge_build(struct judge *j)
 		build_outcome_free(&bo);
 		return 1;
 	}
+	if (r == 0)
+		judge_build_figures(j, &bo);
 	build_outcome_free(&bo);
 	if (r == 0)
 		return 0;

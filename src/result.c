@@ -323,6 +323,23 @@ result_big(struct json_writer *w, const char *key, const char *s, size_t len, si
 }
 
 /* "score", "max_score" and "groups" of a scored result. */
+/* "build": what the build step cost this time (nothing when cached). */
+static void
+result_build(struct json_writer *w, const struct result_build *b)
+{
+	json_key(w, "build");
+	json_obj_begin(w);
+	json_key(w, "cached");
+	json_bool(w, b->cached);
+	json_key(w, "duration_ms");
+	json_int(w, b->cached ? 0 : b->duration_ms);
+	json_key(w, "cpu_time_ms");
+	json_int(w, b->cached ? 0 : b->cpu_time_ms);
+	json_key(w, "memory_bytes");
+	json_int(w, b->cached ? 0 : b->memory_bytes);
+	json_obj_end(w);
+}
+
 static void
 result_scores(struct json_writer *w, const struct result *r)
 {
@@ -404,6 +421,8 @@ result_encode(const struct result *r, const struct result_plan *p, struct buf *b
 	json_int(&w, r->wall_time_limit_ms);
 	if (r->scored)
 		result_scores(&w, r);
+	if (r->build.ran)
+		result_build(&w, &r->build);
 	json_key(&w, "truncated");
 	json_bool(&w, p->worst ? 0 : truncated);	/* "false" is the longer */
 	if (r->worker != NULL)

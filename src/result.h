@@ -58,6 +58,15 @@ struct result_group {
 	enum result_status	 status;	/* first non-OK test status, else OK */
 };
 
+/* The build step of this judging (PROTOCOL.md "build"). */
+struct result_build {
+	int			 ran;		/* written: the language has a build step */
+	int			 cached;	/* answered from the build cache: nothing ran */
+	int64_t			 duration_ms;	/* the compiler's wall time (0 when cached) */
+	int64_t			 cpu_time_ms;
+	int64_t			 memory_bytes;	/* peak */
+};
+
 struct result {
 	char			*id;		/* owned */
 	enum result_status	 status;
@@ -81,6 +90,7 @@ struct result {
 	double			 max_score;
 	struct result_group	*groups;	/* owned array */
 	size_t			 ngroups;
+	struct result_build	 build;
 };
 
 /* Zeroes a result and gives it an id (copied). */

@@ -333,6 +333,44 @@ test_keys(void **state)
 	}
 }
 
+/* "build" only with a build step; a cache hit says so and reports no cost. */
+static void
+test_build(void **state)
+{
+	struct result r;
+	struct json_doc *doc;
+	char *json;
+	size_t len;
+	int b, cached;
+
+	(void)state;
+	for (cached = -1; cached <= 1; cached++) {
+		result_init(&r, "b");
+		if (cached >= 0) {
+			r.build.ran = 1;
+			r.build.cached = cached;
+			r.build.duration_ms = 250;
+			r.build.cpu_time_ms = 130;
+			r.build.memory_bytes = 29945856;
+		}
+		json = result_to_json(&r, 100, 100000, &len);
+		doc = parse_record(json, len);
+		b = json_object_get(doc, 0, "build");
+		if (cached < 0) {
+			assert_int_equal(b, -1);
+		} else {
+			assert_true(b >= 0);
+			assert_int_equal(get_bool(doc, b, "cached", -1), cached);
+			assert_int_equal(get_int(doc, b, "duration_ms"), cached ? 0 : 250);
+			assert_int_equal(get_int(doc, b, "cpu_time_ms"), cached ? 0 : 130);
+			assert_int_equal(get_int(doc, b, "memory_bytes"), cached ? 0 : 29945856);
+		}
+		json_free(doc);
+		free(json);
+		result_free(&r);
+	}
+}
+
 /* The key order PROTOCOL.md shows, for humans reading records. */
 static void
 test_key_order(void **state)
@@ -952,6 +990,7 @@ main(void)
 
 	add("status names", test_status_names, NULL);
 	add("scored record", test_scored, NULL);
+	add("build figures", test_build, NULL);
 	for (i = 0; i < sizeof agg_cases / sizeof agg_cases[0]; i++)
 		add(agg_cases[i].name, test_aggregate, &agg_cases[i]);
 	add("aggregate without tests", test_aggregate_no_tests, NULL);

@@ -11,8 +11,8 @@ With --baseline-scrc PATH (another build of scrc, an older commit say), each
 submission is judged by both, one after the other in alternating order, and
 a side-by-side table follows: per-submission latency overhead, CPU per
 submission split into our process tree (scrc and the docker CLI processes it
-starts), dockerd + containerd, the containers' shims and runc (reaped by
-init), and the judge overhead (all CPU the host spent, minus what the
+starts), dockerd + containerd, the containers' shims and runc (running, or
+reaped by init: simulator/hostcpu.py), and the judge overhead (all CPU the host spent, minus what the
 compiler and the tests' programs used), and docker CLI calls per submission.
 Host CPU is read from /proc/stat: run it on a quiet machine.
 Figures only: nothing here asserts a speed.
@@ -42,6 +42,10 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
+# The /proc arithmetic is the simulator's benchmark's (the top of the tree).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+from simulator import hostcpu  # noqa: E402
+
 # One program per language: reads two integers, prints their sum.
 PROGRAMS = {
     "python": "a, b = map(int, input().split())\nprint(a + b)\n",
@@ -63,7 +67,6 @@ MEMORY = {"java": 256 << 20}
 TEST_RE = re.compile(r"timing test=(\d+) host_us=(\d+) program_ms=(\d+)")
 BUILD_RE = re.compile(r"timing phase=build-exec host_us=(\d+) program_ms=(\d+)")
 BUILD_CPU_RE = re.compile(r"timing phase=build-exec .* cpu_ms=(\d+)")
-TICK = os.sysconf("SC_CLK_TCK")
 
 
 # How each language says "the rest of this line is a comment".
@@ -125,39 +128,19 @@ def judge(scrc, record, extra_env=None):
     return wall_ms, tests, build_prog_ms
 
 
-def proc_cpu_s(pid, reaped=False):
-    """CPU seconds of a process (reaped=True: of its reaped children)."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    i = 13 if reaped else 11      # utime/stime, or cutime/cstime
-    return (int(fields[i]) + int(fields[i + 1])) / TICK
-
-
-def pids_of(name):
-    out = subprocess.run(["pgrep", "-x", name], capture_output=True, text=True).stdout
-    return [int(x) for x in out.split()]
-
-
-def host_busy_s():
-    with open("/proc/stat") as f:
-        v = [int(x) for x in f.readline().split()[1:]]
-    return (sum(v) - v[3] - v[4]) / TICK        # all but idle and iowait
-
-
-def cpu_snapshot(daemons):
+def cpu_snapshot():
+    """CPU seconds so far: our reaped `scrc run` trees, the docker daemons,
+    the containers (shims, runc and what init reaped of them), the host."""
     ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    s = hostcpu.snapshot([])
     return {"tree": ru.ru_utime + ru.ru_stime,
-            "daemons": sum(proc_cpu_s(p) for p in daemons),
-            "shims": proc_cpu_s(1, reaped=True),
-            "host": host_busy_s()}
+            "daemons": s["daemons"] / hostcpu.TICK,
+            "shims": s["containers"] / hostcpu.TICK,
+            "host": s["host"] / hostcpu.TICK}
 
 
 def side_by_side(args, langs):
     """Both builds judge each submission, alternately first; one table."""
-    daemons = pids_of("dockerd") + pids_of("containerd")
     work = tempfile.mkdtemp(prefix="judge-bench.")
     calls = os.path.join(work, "calls")
     cli = os.path.join(work, "cli")
@@ -185,10 +168,10 @@ def side_by_side(args, langs):
             for v in order:
                 path, env = variants[v]
                 open(calls, "w").close()
-                before = cpu_snapshot(daemons)
+                before = cpu_snapshot()
                 wall, tests, build_ms, prog_cpu = judge_cpu(
                     path, submission(lang, args.tests, 1000 + n), dict(env, SCRC_DOCKER=cli))
-                after = cpu_snapshot(daemons)
+                after = cpu_snapshot()
                 d = {k: after[k] - before[k] for k in after}
                 r = rows[(v, lang)]
                 r["wall"].append(wall)

@@ -90,6 +90,9 @@ static const struct conf_entry conf_table[] = {
 	  "the docker CLI" },
 	{ "SCRC_BOX_CPUS", "box-cpus", CONF_MILLI, OFF(box_cpus_milli), "1", 0, 256000,
 	  "CPU cores each box (build or run) may use; 0 = no cap" },
+	{ "SCRC_BOX_START_TIMEOUT", "box-start-timeout", CONF_DURATION, OFF(box_start_ms),
+	  "30s", 1000, 3600000, "how long a box may take to start (its image read from a "
+	  "cold disk included) before the attempt counts as an infrastructure failure" },
 	{ "SCRC_SECCOMP", "seccomp", CONF_STRING, OFF(seccomp), NULL, 0, 0,
 	  "seccomp profile of every box (default: seccomp.json in the lang dir; "
 	  "\"engine\" = the engine's own)" },

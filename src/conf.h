@@ -38,6 +38,7 @@ struct conf {
 	char	*box_path;		/* SCRC_BOX, --box */
 	char	*docker;		/* SCRC_DOCKER, --docker: the CLI */
 	int64_t	 box_cpus_milli;	/* SCRC_BOX_CPUS, in thousandths of a core */
+	int64_t	 box_start_ms;		/* SCRC_BOX_START_TIMEOUT */
 	char	*seccomp;		/* SCRC_SECCOMP: NULL = lang dir's, "engine" */
 	int64_t	 uid_base;		/* SCRC_UID_BASE */
 	int64_t	 uid_count;		/* SCRC_UID_COUNT */

@@ -50,7 +50,6 @@
 #define DOCKER_CAPTURE_MAX	(1024 * 1024)	/* stdout/stderr kept per CLI call */
 #define DOCKER_ERRLOG_MAX	(16 * 1024)	/* stderr of a box's `docker run` kept */
 #define DOCKER_CALL_MS		30000		/* ordinary CLI calls */
-#define DOCKER_HELLO_MS		30000		/* create..hello */
 #define DOCKER_EXEC_GRACE_MS	15000		/* beyond the wall limit: kill, reap, clean */
 #define DOCKER_IO_MS		30000		/* PUT/FETCH/QUIT round trips */
 #define DOCKER_IN_CHUNK		(1024 * 1024)
@@ -61,6 +60,8 @@
  * scrc-box starts as root with just what it needs to run programs under
  * their own uid and kill them; the programs get none of it.
  */
+/* How long a box may take from `docker run` to its greeting (settable). */
+static int64_t docker_start_ms = DOCKER_START_MS_DEFAULT;
 static const char *const docker_box_caps[] = { "SETUID", "SETGID", "CHOWN", "KILL", NULL };
 /* Inodes of each writable tmpfs: bounds what cleaning after a run costs. */
 #define DOCKER_TMPFS_INODES	8192
@@ -203,6 +204,12 @@ void
 docker_set_seccomp(const char *path)
 {
 	docker_seccomp = path != NULL && path[0] != '\0' ? path : NULL;
+}
+
+void
+docker_set_start_timeout(int64_t ms)
+{
+	docker_start_ms = ms > 0 ? ms : DOCKER_START_MS_DEFAULT;
 }
 
 void
@@ -1639,7 +1646,7 @@ docker_box_ready(struct docker_box *box, char *errstr, size_t errstr_size)
 	}
 	for (refilled = 0; ; refilled = 1) {
 		if (docker_box_recv(box, tag, &payload, &len, 4096,
-		    util_now_ms() + DOCKER_HELLO_MS, errstr, errstr_size) == 0)
+		    util_now_ms() + docker_start_ms, errstr, errstr_size) == 0)
 			break;
 		/* The engine's words when the entrypoint is missing name its path. */
 		if (refilled || box->errlog.data == NULL ||

@@ -51,6 +51,14 @@ void	docker_set_flavour(enum docker_flavour flavour);
  * "" leaves the engine's default. Not owned.
  */
 void	docker_set_seccomp(const char *path);
+/*
+ * How long a box may take from its `docker run` to scrc-box's greeting
+ * before it counts as broken (an infrastructure failure); ms <= 0 restores
+ * DOCKER_START_MS_DEFAULT. Slow disks and cold page caches of big images
+ * are what make this long.
+ */
+#define DOCKER_START_MS_DEFAULT	30000
+void	docker_set_start_timeout(int64_t ms);
 
 /*
  * Runs `docker ARGS...` (args NULL-terminated, without "docker") with stdin

@@ -106,7 +106,8 @@ check_lang_dir(void)
 
 /*
  * Settings of every box: the seccomp profile (beside the language
- * profiles unless set) and the pool of program uids.
+ * profiles unless set), how long it may take to start and the pool of
+ * program uids.
  */
 static void
 configure_boxes(void)
@@ -125,6 +126,7 @@ configure_boxes(void)
 		fatal("seccomp profile %s: %s (set SCRC_SECCOMP; \"engine\" keeps the "
 		    "engine's default)", seccomp, strerror(errno));
 	docker_set_seccomp(seccomp);
+	docker_set_start_timeout(conf.box_start_ms);
 	if (uidpool_configure((uint32_t)conf.uid_base, (uint32_t)conf.uid_count, conf.uid_dir,
 	    err, sizeof err) != 0)
 		fatal("%s (SCRC_UID_BASE, SCRC_UID_COUNT, SCRC_UID_DIR)", err);

@@ -4,7 +4,8 @@
 # from bats/programs/<lang>/), the result record's fields and types, CPU
 # and wall time measurement, test-less runs, run_all_tests, the checkers,
 # record-level errors (IE), id fallback, bytes that are not text, limit
-# ceilings and the human table of `scrc run --lang`.
+# ceilings, the JVM's class-data sharing archives and the human table of
+# `scrc run --lang`.
 #
 # Needs $SCRC (the scrc binary), $SCRC_BOX and $SCRC_LANG_DIR, as exported
 # by "make check-integration", a Docker daemon and the scrc/ images
@@ -445,6 +446,32 @@ for p in sys.argv[1:]:
 	make_sub "$T/sol.json" java "$PROG/java/Solution.java" sol "{tests: $MATRIX_TESTS}"
 	judge "$T/sol.json"
 	expect "$T/sol.json" '.status == "OK" and [.tests[].stdout] == ["5\n", "30\n"]'
+}
+
+@test "the class-data sharing archives of java and clojure are in the image and map (-Xshare:on)" {
+	# A JVM ignores an archive it cannot use: only -Xshare:on says whether
+	# the profiles' -XX:SharedArchiveFile= still does anything. An archive
+	# is checked with the class path it was made with.
+	local D=${SCRC_DOCKER:-docker} image
+	image=$(sed -n 's/^build\.image *= *//p' "$SCRC_LANG_DIR/java.lang")
+	grep -q 'SharedArchiveFile=/var/lib/scrc-cds/javac.jsa' "$SCRC_LANG_DIR/java.lang"
+	[ "$(grep -c 'SharedArchiveFile=/var/lib/scrc-cds/clojure.jsa' "$SCRC_LANG_DIR/clojure.lang")" = 2 ]
+	# No other profile names one this test does not check.
+	[ "$(cat "$SCRC_LANG_DIR"/*.lang | grep -c 'SharedArchiveFile=')" = 3 ]
+	run "$D" run --rm --network none "$image" javac -J-XX:+UseSerialGC -J-Xshare:on \
+		-J-XX:SharedArchiveFile=/var/lib/scrc-cds/javac.jsa -version
+	echo "javac: $output"
+	[ "$status" -eq 0 ]
+	run "$D" run --rm --network none "$image" java -XX:+UseSerialGC -Xshare:on \
+		-XX:SharedArchiveFile=/var/lib/scrc-cds/clojure.jsa -cp /usr/share/java/clojure.jar \
+		clojure.main -e '(println (+ 3 4))'
+	echo "clojure: $output"
+	[ "$status" -eq 0 ]
+	[ "$output" = 7 ]
+	# And a missing archive is refused the same way: the check can fail.
+	run "$D" run --rm --network none "$image" java -Xshare:on \
+		-XX:SharedArchiveFile=/var/lib/scrc-cds/none.jsa -version
+	[ "$status" -ne 0 ]
 }
 
 @test "scrc --self-test judges every profile's echo program; --list-languages shows versions and images" {

@@ -54,10 +54,12 @@ enum lang_key {
 	KEY_BUILD_TIME,
 	KEY_BUILD_MEMORY,
 	KEY_BUILD_PACKAGES,
+	KEY_BUILD_SETUP,
 	KEY_RUN_IMAGE,
 	KEY_RUN_ARGV,
 	KEY_RUN_ENV,
 	KEY_RUN_PACKAGES,
+	KEY_RUN_SETUP,
 	KEY_WORKDIR,
 	KEY_OVERHEAD,
 	KEY_PIDS,
@@ -88,10 +90,12 @@ static const struct {
 	[KEY_BUILD_TIME] =	{ "build.time_limit", KIND_DURATION, 0 },
 	[KEY_BUILD_MEMORY] =	{ "build.memory_limit", KIND_BYTES, 0 },
 	[KEY_BUILD_PACKAGES] =	{ "build.packages", KIND_PACKAGES, 0 },
+	[KEY_BUILD_SETUP] =	{ "build.image_setup", KIND_TEXT, 1 },
 	[KEY_RUN_IMAGE] =	{ "run.image", KIND_IMAGE, 0 },
 	[KEY_RUN_ARGV] =	{ "run.argv", KIND_ARGV, 0 },
 	[KEY_RUN_ENV] =		{ "run.env", KIND_ENV, 1 },
 	[KEY_RUN_PACKAGES] =	{ "run.packages", KIND_PACKAGES, 0 },
+	[KEY_RUN_SETUP] =	{ "run.image_setup", KIND_TEXT, 1 },
 	[KEY_WORKDIR] =		{ "workdir", KIND_ABSPATH, 0 },
 	[KEY_OVERHEAD] =	{ "memory_overhead", KIND_BYTES, 0 },
 	[KEY_PIDS] =		{ "pids_limit", KIND_COUNT, 0 },
@@ -908,14 +912,18 @@ parse_value(struct lang_parser *ps, enum lang_key key, const char *val)
 		}
 		p->workdir = xstrdup(val);
 		return 0;
-	case KEY_OOM: {
+	case KEY_OOM:
+	case KEY_BUILD_SETUP:
+	case KEY_RUN_SETUP: {
+		char ***list = key == KEY_OOM ? &p->oom_patterns :
+		    key == KEY_BUILD_SETUP ? &p->build_setup : &p->run_setup;
 		struct strv grow;
 
-		grow.v = p->oom_patterns;
-		grow.n = lang_strv_len((const char *const *)p->oom_patterns);
+		grow.v = *list;
+		grow.n = lang_strv_len((const char *const *)*list);
 		grow.cap = grow.n + 1;
 		strv_push(&grow, xstrdup(val));
-		p->oom_patterns = grow.v;
+		*list = grow.v;
 		return 0;
 	}
 	case KEY_COUNT_:
@@ -1045,6 +1053,11 @@ finish_profile(struct lang_parser *ps)
 		set_msg(ps, "build.packages without build.image");
 		return -1;
 	}
+	if (p->build_setup != NULL && p->build_image == NULL) {
+		ps->line = ps->seen[KEY_BUILD_SETUP];
+		set_msg(ps, "build.image_setup without build.image");
+		return -1;
+	}
 	if (p->run_image == NULL) {
 		if (p->build_image == NULL) {
 			ps->line = 0;
@@ -1082,6 +1095,10 @@ finish_profile(struct lang_parser *ps)
 		p->run_packages = xcalloc(1, sizeof *p->run_packages);
 	if (p->oom_patterns == NULL)
 		p->oom_patterns = xcalloc(1, sizeof *p->oom_patterns);
+	if (p->build_setup == NULL)
+		p->build_setup = xcalloc(1, sizeof *p->build_setup);
+	if (p->run_setup == NULL)
+		p->run_setup = xcalloc(1, sizeof *p->run_setup);
 	if (p->workdir == NULL)
 		p->workdir = xstrdup(LANG_DEFAULT_WORKDIR);
 	if (ps->seen[KEY_BUILD_TIME] == 0)
@@ -1179,6 +1196,8 @@ lang_profile_free(struct lang_profile *p)
 	lang_strv_free(p->run_packages);
 	free(p->workdir);
 	lang_strv_free(p->oom_patterns);
+	lang_strv_free(p->build_setup);
+	lang_strv_free(p->run_setup);
 	lang_strv_free(p->main_patterns);
 	if (p->main_res != NULL) {
 		regex_t *res = p->main_res;

@@ -37,11 +37,13 @@ struct lang_profile {
 	int64_t	  build_time_ms;
 	int64_t	  build_memory_bytes;
 	char	**build_packages;	/* may be empty */
+	char	**build_setup;		/* shell lines run in build.image once built; may be empty */
 
 	char	 *run_image;		/* never NULL: defaults to build_image */
 	char	**run_argv;
 	char	**run_env;		/* "K=V" templates incl. PATH/HOME defaults */
 	char	**run_packages;		/* may be empty */
+	char	**run_setup;		/* likewise for run.image */
 
 	char	 *workdir;		/* absolute path of the writable tmpfs */
 	int64_t	  memory_overhead_bytes;	/* added to the container and peak limits */

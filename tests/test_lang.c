@@ -232,6 +232,8 @@ static const struct {
 	  "build_env_without_argv.lang:5: build.env without build.argv" },
 	{ "packages_without_image",
 	  "packages_without_image.lang:5: build.packages without build.image" },
+	{ "setup_without_image",
+	  "setup_without_image.lang:5: build.image_setup without build.image" },
 	{ "no_run_image", "no_run_image.lang: missing required key \"run.image\"" },
 	{ "no_equals", "no_equals.lang:4: expected \"key = value\"" },
 	{ "no_key", "no_key.lang:2: missing key before \"=\"" },
@@ -356,6 +358,13 @@ test_full_profile(void **state)
 	assert_int_equal(p->build_time_ms, 90000);
 	assert_int_equal(p->build_memory_bytes, 768 << 20);
 	assert_string_equal(p->build_packages[2], "libstdc++-12-dev");
+	/* Setup lines are kept whole, in order, for the image builder's shell. */
+	assert_string_equal(p->build_setup[0],
+	    "mkdir -p /var/lib/x && printf 'a\\nb' > /var/lib/x/y");
+	assert_string_equal(p->build_setup[1], "test -s /var/lib/x/y");
+	assert_null(p->build_setup[2]);
+	assert_string_equal(p->run_setup[0], "ldconfig");
+	assert_null(p->run_setup[1]);
 	assert_string_equal(p->run_image, "scrc/run:1");
 	assert_string_equal(p->run_env[0], LANG_DEFAULT_PATH);
 	assert_string_equal(p->run_env[1], "HOME=/home/me");
@@ -409,6 +418,8 @@ test_defaults(void **state)
 	assert_null(p->oom_patterns[0]);
 	assert_null(p->build_packages[0]);
 	assert_null(p->run_packages[0]);
+	assert_null(p->build_setup[0]);
+	assert_null(p->run_setup[0]);
 	assert_string_equal(p->workdir, "/box");
 	assert_int_equal(p->build_time_ms, 30000);
 	assert_int_equal(p->build_memory_bytes, INT64_C(1) << 30);

@@ -61,8 +61,10 @@ PROGRAMS = {
     "javascript": "const [a,b]=require('fs').readFileSync(0,'utf8').trim().split(/\\s+/)"
                   ".map(Number);console.log(a+b);\n",
     "ruby": "a, b = STDIN.read.split.map(&:to_i)\nputs a + b\n",
+    "clojure": "(let [[a b] (map read-string (clojure.string/split (clojure.string/trim "
+               "(slurp *in*)) #\" +\"))]\n  (println (+ a b)))\n",
 }
-MEMORY = {"java": 256 << 20}
+MEMORY = {"java": 256 << 20, "clojure": 256 << 20}
 
 TEST_RE = re.compile(r"timing test=(\d+) host_us=(\d+) program_ms=(\d+)")
 BUILD_RE = re.compile(r"timing phase=build-exec host_us=(\d+) program_ms=(\d+)")
@@ -71,7 +73,7 @@ BUILD_CPU_RE = re.compile(r"timing phase=build-exec .* cpu_ms=(\d+)")
 
 # How each language says "the rest of this line is a comment".
 COMMENT = {"python": "#", "ruby": "#", "c": "//", "cpp": "//", "go": "//", "java": "//",
-           "javascript": "//"}
+           "javascript": "//", "clojure": ";"}
 # Unique to this run of the benchmark: no build cache has seen its sources.
 NONCE = uuid.uuid4().hex
 SAME_SOURCES = False

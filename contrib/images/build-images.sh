@@ -71,6 +71,7 @@ case $jobs in ''|*[!0-9]*|0) die "bad job count: $jobs" ;; esac
 # --- profile parsing ------------------------------------------------------
 
 declare -A pkgs=()	# image -> space separated, sorted, unique packages
+declare -A setup=()	# image -> its profiles' image_setup lines, in order, once each
 
 # Split a profile list value into words on blanks, honouring double quotes
 # and the \" and \\ escapes inside them; prints one word per line.
@@ -107,9 +108,18 @@ add_image() {
 		sed '/^$/d' | sort -u | tr '\n' ' ' | sed 's/ $//')
 }
 
+# Add a shell line to an image's setup, unless another profile gave it already.
+add_setup() {
+	local image=$1 line=$2
+	case $image in scrc/*) ;; *) return 0 ;; esac
+	grep -qxF -- "$line" <<< "${setup[$image]:-}" && return 0
+	setup[$image]+="$line"$'\n'
+}
+
 parse_profile() {
-	local file=$1 line key val
+	local file=$1 line key val s
 	local bimage="" rimage="" bpk="" rpk=""
+	local -a bsetup=() rsetup=()
 	while IFS= read -r line || [ -n "$line" ]; do
 		line=${line#"${line%%[![:space:]]*}"}
 		case $line in ''|'#'*) continue ;; esac
@@ -123,12 +133,22 @@ parse_profile() {
 		run.image) rimage=$val ;;
 		build.packages) bpk=$val ;;
 		run.packages) rpk=$val ;;
+		build.image_setup) bsetup+=("$val") ;;
+		run.image_setup) rsetup+=("$val") ;;
 		esac
 	done < "$file"
 	[ -n "$rimage" ] || rimage=$bimage
 	[ -n "$bimage" ] && add_image "$bimage" "$bpk"
 	[ -n "$rimage" ] && add_image "$rimage" "$rpk"
+	for s in "${bsetup[@]}"; do add_setup "$bimage" "$s"; done
+	for s in "${rsetup[@]}"; do add_setup "$rimage" "$s"; done
 	return 0
+}
+
+# What an image's label scrc.setup holds: a hash of its setup lines ("" for none).
+setup_label() {
+	[ -n "${setup[$1]:-}" ] || return 0
+	printf '%s' "${setup[$1]}" | sha256sum | cut -c1-16
 }
 
 [ -d "$lang_dir" ] || die "no language profile directory: $lang_dir"
@@ -152,6 +172,7 @@ fi
 if [ $list = 1 ]; then
 	for img in "${wanted[@]}"; do
 		echo "$img${pkgs[$img]:+ ${pkgs[$img]}}"
+		[ -z "${setup[$img]:-}" ] || printf '%s' "${setup[$img]}" | sed 's/^/    setup: /'
 	done
 	exit 0
 fi
@@ -187,13 +208,13 @@ trap 'rm -rf "$logdir"' EXIT
 
 # Build one image; all output goes to a log file, one result line to stdout.
 build_one() {
-	local img=$1 list=$2 log=$3 start secs size variant old new
+	local img=$1 list=$2 log=$3 start secs size variant old new hooks
 	local -a inc=()
 	start=$(date +%s)
 	old=$("$cli" image inspect -f '{{.Id}}' "$img" 2>/dev/null)
 	# podman: the Docker engine may have it already, built from the same list.
-	if [ $podman = 1 ] && [ "$(docker image inspect -f '{{index .Config.Labels "scrc.packages"}}' \
-		"$img" 2>/dev/null)" = "$list" ] && docker image inspect "$img" >/dev/null 2>&1; then
+	if [ $podman = 1 ] && [ "$(CLI=docker image_label "$img")" = "$list|$(setup_label "$img")" ] &&
+		docker image inspect "$img" >/dev/null 2>&1; then
 		if docker save "$img" 2>"$log" | "$cli" load >>"$log" 2>&1; then
 			size=$("$cli" image inspect -f '{{.Size}}' "$img" 2>/dev/null)
 			echo "$img: copied from docker in $(( $(date +%s) - start ))s, $(( ${size:-0} / 1000000 )) MB"
@@ -206,6 +227,15 @@ build_one() {
 	else
 		variant=minbase
 	fi
+	# The profiles' setup lines run in the finished tree (packages
+	# installed), as root, in order; one that fails fails the image.
+	hooks=()
+	if [ -n "${setup[$img]:-}" ]; then
+		printf 'set -e\n%s' "${setup[$img]}" > "$log.setup"
+		hooks=(--customize-hook="upload $log.setup /tmp/scrc-image-setup"
+			--customize-hook='chroot "$1" sh -x /tmp/scrc-image-setup'
+			--customize-hook='rm -f "$1/tmp/scrc-image-setup"')
+	fi
 	{
 		echo "+ mmdebstrap --variant=$variant ${inc[*]} $suite - ${sources[*]}"
 		mmdebstrap --quiet --variant=$variant "${inc[@]}" \
@@ -216,8 +246,10 @@ build_one() {
 			--dpkgopt='path-exclude=/usr/share/locale/*' \
 			--dpkgopt='path-exclude=/usr/share/doc/*' \
 			--dpkgopt='path-include=/usr/share/doc/*/copyright' \
+			"${hooks[@]}" \
 			"$suite" - "${sources[@]}" |
-			"$cli" import -c "LABEL scrc.packages=\"$list\"" - "$img"
+			"$cli" import -c "LABEL scrc.packages=\"$list\" scrc.setup=\"$(setup_label "$img")\"" \
+			- "$img"
 	} > "$log" 2>&1
 	local rc=$?
 	secs=$(( $(date +%s) - start ))
@@ -236,12 +268,15 @@ build_one() {
 	return 0
 }
 
-# Package label of an existing image, or a marker when it is absent.
+# Labels of an existing image as "PACKAGES|SETUP-HASH" (CLI: which engine
+# to ask), or a marker when it is absent.
 image_label() {
 	local out
-	if out=$("$cli" image inspect -f '{{index .Config.Labels "scrc.packages"}}' "$1" \
-		2>/dev/null); then
-		printf '%s\n' "$out"
+	if out=$("${CLI:-$cli}" image inspect -f \
+		'{{index .Config.Labels "scrc.packages"}}|{{index .Config.Labels "scrc.setup"}}' \
+		"$1" 2>/dev/null); then
+		# An image from before setup lines has no such label.
+		printf '%s\n' "${out/|<no value>/|}"
 	else
 		echo "<absent>"
 	fi
@@ -250,12 +285,12 @@ image_label() {
 todo=()
 for img in "${wanted[@]}"; do
 	label=$(image_label "$img")
-	if [ $force = 0 ] && [ "$label" = "${pkgs[$img]}" ]; then
+	if [ $force = 0 ] && [ "$label" = "${pkgs[$img]}|$(setup_label "$img")" ]; then
 		size=$("$cli" image inspect -f '{{.Size}}' "$img")
 		echo "$img: present, $(( size / 1000000 )) MB"
 	else
 		[ "$label" = "<absent>" ] || [ $force = 1 ] ||
-			echo "$img: package list changed ($label -> ${pkgs[$img]}), rebuilding"
+			echo "$img: package list or setup changed ($label -> ${pkgs[$img]}|$(setup_label "$img")), rebuilding"
 		todo+=("$img")
 	fi
 done

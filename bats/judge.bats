@@ -4,8 +4,8 @@
 # from bats/programs/<lang>/), the result record's fields and types, CPU
 # and wall time measurement, test-less runs, run_all_tests, the checkers,
 # record-level errors (IE), id fallback, bytes that are not text, limit
-# ceilings, the JVM's class-data sharing archives and the human table of
-# `scrc run --lang`.
+# ceilings, the C++ precompiled headers and the JVM's class-data sharing
+# archives, and the human table of `scrc run --lang`.
 #
 # Needs $SCRC (the scrc binary), $SCRC_BOX and $SCRC_LANG_DIR, as exported
 # by "make check-integration", a Docker daemon and the scrc/ images
@@ -446,6 +446,26 @@ for p in sys.argv[1:]:
 	make_sub "$T/sol.json" java "$PROG/java/Solution.java" sol "{tests: $MATRIX_TESTS}"
 	judge "$T/sol.json"
 	expect "$T/sol.json" '.status == "OK" and [.tests[].stdout] == ["5\n", "30\n"]'
+}
+
+@test "C++ profiles compile <bits/stdc++.h> from the header their image precompiled for their exact flags" {
+	local f image argv out n=0
+	printf '#include <bits/stdc++.h>\nint main() { std::vector<int> v{1}; std::cout << v[0] << "\\n"; }\n' \
+		> "$T/main.cpp"
+	for f in "$SCRC_LANG_DIR"/*.lang; do
+		grep -q '^build.image_setup = .*stdc++\.h\.gch' "$f" || continue
+		image=$(sed -n 's/^build.image = //p' "$f")
+		argv=$(sed -n 's/^build.argv = //p' "$f")
+		# -H lists the headers read; "!" marks a precompiled one that was used.
+		out=$("${SCRC_DOCKER:-docker}" run -i --rm --network none -w /tmp "$image" \
+			sh -c "cat > main.cpp && $argv -H 2>&1 >/dev/null && ./main" < "$T/main.cpp")
+		echo "$(basename "$f"): $(echo "$out" | grep '^!')"
+		echo "$out" | grep -q '^! .*/bits/stdc++\.h\.gch/.*\.gch$'
+		[ "$(echo "$out" | tail -n 1)" = 1 ]
+		n=$((n + 1))
+	done
+	# cpp (17), cpp11, cpp14, cpp20, cpp23.
+	[ "$n" -eq 5 ]
 }
 
 @test "the class-data sharing archives of java and clojure are in the image and map (-Xshare:on)" {

@@ -136,7 +136,7 @@ phase_start "podman as the CLI (judge, hostile, integrity, problems suites)"
 # has them (build-images.sh).
 export SCRC_MATRIX_LANGUAGES="c cpp python java javascript go"
 SCRC_DOCKER=podman bash contrib/images/build-images.sh scrc/base:bookworm \
-	scrc/gcc:bookworm scrc/python:bookworm scrc/java:bookworm scrc/node:bookworm \
+	scrc/gcc:bookworm scrc/gxx:bookworm scrc/python:bookworm scrc/java:bookworm scrc/node:bookworm \
 	scrc/go:bookworm
 timeout --kill-after=30 2400 make check-integration-podman BATS_FLAGS="${BATS_FLAGS:-}"
 unset SCRC_MATRIX_LANGUAGES

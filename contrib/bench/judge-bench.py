@@ -51,7 +51,8 @@ PROGRAMS = {
     "python": "a, b = map(int, input().split())\nprint(a + b)\n",
     "c": "#include <stdio.h>\nint main(void){long a,b;if(scanf(\"%ld %ld\",&a,&b)!=2)"
          "return 1;printf(\"%ld\\n\",a+b);return 0;}\n",
-    "cpp": "#include <iostream>\nint main(){long a,b;std::cin>>a>>b;"
+    # As most contest C++ does: the whole library through <bits/stdc++.h>.
+    "cpp": "#include <bits/stdc++.h>\nint main(){long a,b;std::cin>>a>>b;"
            "std::cout<<a+b<<\"\\n\";}\n",
     "go": "package main\nimport \"fmt\"\nfunc main(){var a,b int64\nfmt.Scan(&a,&b)\n"
           "fmt.Println(a+b)}\n",

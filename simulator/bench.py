@@ -413,6 +413,7 @@ def measure_cpu(cpu, rss):
         out[col] = split.get(key) if split else None
     out["worker_rss_peak_mib"] = rss.worker / MIB if rss else None
     out["tree_rss_peak_mib"] = rss.tree / MIB if rss else None
+    out["tree_pss_peak_mib"] = rss.tree_pss / MIB if rss else None
     return out
 
 
@@ -442,7 +443,7 @@ def write_outputs(outdir, points, all_rows, all_samples, meta):
                   "overhead_per_test_p50_ms", "side", "repeat", "sources"] + \
         [col for _, col in CPU_COLUMNS] + \
         ["cpu_answers", "program_cpu_known", "build_cpu_known", "worker_rss_peak_mib",
-         "tree_rss_peak_mib"]
+         "tree_rss_peak_mib", "tree_pss_peak_mib"]
     with open(os.path.join(outdir, "points.csv"), "w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(point_cols)
@@ -675,6 +676,7 @@ SIDE_METRICS = (
     ("host busy minus programs ms/submission", "host_less_programs_cpu_ms", 1.0, 0),
     ("worker peak RSS MiB", "worker_rss_peak_mib", 1.0, 1),
     ("worker + children peak RSS MiB", "tree_rss_peak_mib", 1.0, 1),
+    ("worker + children peak PSS MiB (shared pages split)", "tree_pss_peak_mib", 1.0, 1),
 )
 
 
@@ -833,10 +835,11 @@ def main(argv=None, environ=None):
         rows.extend(prow)
         all_samples.extend((label, s) for s in samples)
         print("bench: %s: %.1f/min, p50 %s ms, p95 %s ms, judge overhead CPU %s ms/submission, "
-              "worker + children peak RSS %s MiB, %d wrong, %d missing" % (
+              "worker + children peak RSS %s MiB (PSS %s), %d wrong, %d missing" % (
                   label, point["throughput_per_min"], _fmt(point["latency_p50_ms"]),
                   _fmt(point["latency_p95_ms"]), _fmt(point["judge_overhead_cpu_ms"]),
-                  _fmt(point["tree_rss_peak_mib"], 1), point["mismatches"], point["missing"]),
+                  _fmt(point["tree_rss_peak_mib"], 1), _fmt(point.get("tree_pss_peak_mib"), 1),
+                  point["mismatches"], point["missing"]),
               flush=True)
         if point["completed"] == 0 or (cfg.strict and point["mismatches"]):
             failed = True

@@ -139,18 +139,41 @@ def cpu_split(before, after, answered, program_ms, tick=TICK):
     return out
 
 
+def pss_bytes(pid, root="/proc", fallback_pages=0):
+    """Proportional set size of a process: its resident pages, each shared
+    page divided among the processes that map it (/proc/PID/smaps_rollup).
+    Ten docker CLI processes hold one copy of the docker binary's pages, which
+    an RSS sum counts ten times. Without smaps_rollup: fallback_pages, whole."""
+    try:
+        with open(os.path.join(root, str(pid), "smaps_rollup")) as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return fallback_pages * PAGE
+
+
+def tree_pss(procs, roots, root="/proc"):
+    """Proportional set size of the trees under `roots` now, bytes."""
+    return sum(pss_bytes(pid, root, procs[pid].rss) for pid in subtree(procs, roots))
+
+
 class RssPeak:
-    """Peak resident memory of the worker process(es) and of their trees,
-    sampled: a child that lives shorter than the interval may be missed."""
+    """Peak resident memory of the worker process(es) and of their trees
+    (RSS, and PSS for the trees), sampled: a child that lives shorter than
+    the interval may be missed."""
 
     def __init__(self, pids, root="/proc"):
         self.pids = list(pids)
         self.root = root
         self.worker = 0
         self.tree = 0
+        self.tree_pss = 0
 
     def sample(self):
         procs = read_procs(self.root)
         own = sum(procs[p].rss for p in self.pids if p in procs) * PAGE
         self.worker = max(self.worker, own)
         self.tree = max(self.tree, tree_rss(procs, self.pids))
+        self.tree_pss = max(self.tree_pss, tree_pss(procs, self.pids, self.root))

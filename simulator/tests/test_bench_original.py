@@ -202,6 +202,24 @@ def test_rss_peak_of_the_tree(tmp_path):
     _write_proc(root, [(1, "init", 0, 0, 0), (100, "scrc", 1, 0, 0, 0, 0, 20)], 0)
     peak.sample()
     assert peak.worker == 20 * hostcpu.PAGE and peak.tree == 40 * hostcpu.PAGE
+    # No smaps_rollup in this fake /proc: PSS falls back to the whole RSS.
+    assert peak.tree_pss == 40 * hostcpu.PAGE
+
+
+def test_pss_splits_what_the_tree_shares(tmp_path):
+    root = tmp_path / "proc"
+    _write_proc(root, [(1, "init", 0, 0, 0), (100, "scrc", 1, 0, 0, 0, 0, 10),
+                       (101, "docker", 100, 0, 0, 0, 0, 6000),
+                       (102, "docker", 100, 0, 0, 0, 0, 6000)], 0)
+    # Two CLIs of 24 MB RSS each, 20 MB of it the binary's pages they share.
+    for pid, pss_kb in ((101, 14336), (102, 14336)):
+        (root / str(pid) / "smaps_rollup").write_text(
+            "00400000-7ffff000 ---p 00000000 00:00 0 [rollup]\n"
+            "Rss:               24576 kB\nPss:               %d kB\n" % pss_kb)
+    peak = hostcpu.RssPeak([100], str(root))
+    peak.sample()
+    assert peak.tree == 12010 * hostcpu.PAGE
+    assert peak.tree_pss == 10 * hostcpu.PAGE + 2 * 14336 * 1024
 
 
 def test_plan_interleaves_and_alternates():

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # hostile.bats - programs that attack the sandbox, judged by `scrc run`
-# through the real Docker engine: fork bomb, output flood, disk fill, memory
-# bomb spread over processes, orphans that outlive the program, network
+# through the real Docker engine: fork and thread bombs, output flood, disk
+# fill, memory bomb spread over processes, orphans that outlive the program, network
 # access, writes outside the work directory, root, compile-time bombs and
 # bytes that are not text. Each is contained, answered with a verdict
 # quickly, and leaves no container or process behind.
@@ -47,6 +47,21 @@ setup() {
 	judge "$T/pybomb.json"
 	expect "$T/pybomb.json" '(.status == "TL" or .status == "RE") and .duration_ms <= 3500'
 	faster_than 15000
+	no_containers_left
+}
+
+@test "a JVM thread bomb stops at the pids limit and is RE, not ML, though the JVM says OutOfMemoryError" {
+	make_sub "$T/jbomb.json" java "$H/threadbomb.java" \
+		'{limits: {time_limit_ms: 2000, memory_limit_bytes: 268435456}}'
+	judge "$T/jbomb.json"
+	expect "$T/jbomb.json" '.status == "RE" and
+		(.reason | test("process and thread limit was reached")) and
+		(.stderr | test("unable to create native thread")) and
+		.memory_bytes < 268435456'
+	# And a C fork bomb's reason names the limit too.
+	make_sub "$T/cbomb.json" c "$H/forkbomb.c"
+	judge "$T/cbomb.json"
+	expect "$T/cbomb.json" '.reason | test("process and thread limit was reached")'
 	no_containers_left
 }
 

@@ -103,16 +103,16 @@ box_open_ro(const char *path)
 /* Where each cgroup version keeps what we read, below the cgroup root. */
 static const struct {
 	enum box_cgroup_kind	 kind;
-	const char		*cpu, *oom, *stat, *usage, *limit;
+	const char		*cpu, *oom, *stat, *usage, *limit, *pids;
 	const char		*file_keys[2];	/* memory.stat's file-cache lines */
 } box_cg_layouts[] = {
 	/* v1: the container has no child cgroups, so total_ is its own. */
 	{ BOX_CGROUP_V1, "cpuacct/cpuacct.usage", "memory/memory.oom_control",
 	  "memory/memory.stat", "memory/memory.usage_in_bytes", "memory/memory.limit_in_bytes",
-	  { "total_active_file", "total_inactive_file" } },
+	  "pids/pids.events", { "total_active_file", "total_inactive_file" } },
 	/* v2 (memory.peak is not needed: Linux < 5.19 has none). */
 	{ BOX_CGROUP_V2, "cpu.stat", "memory.events", "memory.stat", "memory.current",
-	  "memory.max", { "active_file", "inactive_file" } },
+	  "memory.max", "pids.events", { "active_file", "inactive_file" } },
 };
 
 /* Opens root/rel read-only. */
@@ -133,7 +133,7 @@ box_cg_open(struct box_cg *cg, const char *root)
 
 	memset(cg, 0, sizeof *cg);
 	cg->kind = BOX_CGROUP_NONE;
-	cg->cpu_fd = cg->oom_fd = cg->stat_fd = cg->usage_fd = cg->limit_fd = -1;
+	cg->cpu_fd = cg->oom_fd = cg->stat_fd = cg->usage_fd = cg->limit_fd = cg->pids_fd = -1;
 	for (i = 0; i < sizeof box_cg_layouts / sizeof *box_cg_layouts; i++) {
 		cg->cpu_fd = box_cg_file(root, box_cg_layouts[i].cpu);
 		if (cg->cpu_fd < 0)
@@ -143,6 +143,7 @@ box_cg_open(struct box_cg *cg, const char *root)
 		cg->stat_fd = box_cg_file(root, box_cg_layouts[i].stat);
 		cg->usage_fd = box_cg_file(root, box_cg_layouts[i].usage);
 		cg->limit_fd = box_cg_file(root, box_cg_layouts[i].limit);
+		cg->pids_fd = box_cg_file(root, box_cg_layouts[i].pids);
 		cg->file_keys[0] = box_cg_layouts[i].file_keys[0];
 		cg->file_keys[1] = box_cg_layouts[i].file_keys[1];
 		break;
@@ -162,7 +163,8 @@ box_cg_open(struct box_cg *cg, const char *root)
 void
 box_cg_close(struct box_cg *cg)
 {
-	int *fds[] = { &cg->cpu_fd, &cg->oom_fd, &cg->stat_fd, &cg->usage_fd, &cg->limit_fd };
+	int *fds[] = { &cg->cpu_fd, &cg->oom_fd, &cg->stat_fd, &cg->usage_fd, &cg->limit_fd,
+	    &cg->pids_fd };
 	size_t i;
 
 	for (i = 0; i < sizeof fds / sizeof *fds; i++) {
@@ -205,6 +207,14 @@ box_cg_oom(const struct box_cg *cg)
 	char buf[BOX_STAT_MAX];
 
 	return box_stat_field(cg->oom_fd, "oom_kill", buf, sizeof buf, 1);
+}
+
+int64_t
+box_cg_pids_max(const struct box_cg *cg)
+{
+	char buf[BOX_STAT_MAX];
+
+	return box_stat_field(cg->pids_fd, "max", buf, sizeof buf, 1);
 }
 
 int64_t

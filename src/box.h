@@ -32,6 +32,7 @@ struct box_cg {
 	int			 stat_fd;	/* memory.stat */
 	int			 usage_fd;	/* memory.usage_in_bytes or memory.current */
 	int			 limit_fd;	/* memory.limit_in_bytes or memory.max */
+	int			 pids_fd;	/* pids.events */
 	const char		*file_keys[2];	/* memory.stat's file-cache lines */
 	char			*reserve;	/* the reserve mapping */
 	size_t			 reserve_cap;
@@ -52,6 +53,11 @@ const char *box_cg_name(const struct box_cg *cg);
 int64_t	box_cg_cpu_us(const struct box_cg *cg);
 /* How many times the cgroup OOM killer fired, or -1 when unknown. */
 int64_t	box_cg_oom(const struct box_cg *cg);
+/*
+ * How many times a fork or clone failed at the container's pids limit
+ * (pids.events "max"), or -1 when unknown.
+ */
+int64_t	box_cg_pids_max(const struct box_cg *cg);
 /*
  * Memory charged to the container that the kernel cannot take back:
  * everything (anonymous, shared and tmpfs pages, memfd, SysV shm, pipe

@@ -74,6 +74,7 @@
 #define BOXPROTO_R_MEM_HIT	"mem_hit"	/* killed for memory by scrc-box */
 #define BOXPROTO_R_CLEAN	"clean"		/* 0: what the run left could not all be removed */
 #define BOXPROTO_R_STOPPED	"stopped"	/* killed on the host's STOP */
+#define BOXPROTO_R_PIDS_HIT	"pids_hit"	/* a fork or clone failed at the pids limit */
 
 /*
  * Writes the header of a frame into out (>= BOXPROTO_HEADER_MAX bytes).

@@ -1484,6 +1484,9 @@ docker_result_decode(const char *payload, size_t len, struct docker_exec_result 
 	res->mem_limit_hit = (int)v[10];
 	res->dirty = v[11] == 0;
 	res->stopped = (int)v[12];
+	/* Optional: a box that cannot read pids.events leaves it out. */
+	s = boxproto_kv(payload, len, BOXPROTO_R_PIDS_HIT);
+	res->pids_limit_hit = s != NULL && strcmp(s, "1") == 0;
 	return 0;
 }
 

@@ -200,6 +200,7 @@ struct docker_exec_result {
 	int		 wall_limit_hit;	/* scrc-box killed it for wall time */
 	int		 output_limit_hit;	/* scrc-box killed it for output size */
 	int		 mem_limit_hit;	/* scrc-box killed it for memory */
+	int		 pids_limit_hit;	/* a fork or clone of it failed at the pids limit */
 	int		 dirty;		/* what it left could not all be removed: the box
 					   must not run anything else */
 	int		 stopped;	/* killed on docker_box_stop() */

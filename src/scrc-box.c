@@ -118,6 +118,7 @@ struct box_result {
 	int64_t		 wall_ms;
 	int64_t		 memory;
 	int		 oom;
+	int		 pids_hit;	/* a fork failed at the container's pids limit */
 	int		 cpu_hit;
 	int		 wall_hit;
 	int		 output_hit;
@@ -687,7 +688,7 @@ box_run(struct box *b, const struct box_exec *ex, int cwd_fd, struct box_result 
 {
 	int outp[2], errp[2], status, main_done = 0, killed = 0, children = 1;
 	int fifo = ex->fifo_in[0] != '\0', watch = fifo;
-	int64_t t0, now, last_check = 0, cpu0, self0, oom0, reaped_us = 0, used, timeout;
+	int64_t t0, now, last_check = 0, cpu0, self0, oom0, pids0, reaped_us = 0, used, timeout;
 	int64_t mem0, mem_peak;
 	uint64_t count[2] = { 0, 0 };
 	struct signalfd_siginfo si;
@@ -734,6 +735,7 @@ box_run(struct box *b, const struct box_exec *ex, int cwd_fd, struct box_result 
 		box_cg_reserve(&b->cg, (int64_t)ex->mem_limit + BOX_MEM_SLACK);
 	cpu0 = box_cg_cpu_us(&b->cg);
 	oom0 = box_cg_oom(&b->cg);
+	pids0 = box_cg_pids_max(&b->cg);
 	/* Ours, not the program's: scrc-box, the reserve, the input, the artifacts. */
 	mem0 = box_cg_charged(&b->cg);
 	mem_peak = mem0;
@@ -902,6 +904,8 @@ box_run(struct box *b, const struct box_exec *ex, int cwd_fd, struct box_result 
 	r->cpu_ms = (used + 500) / 1000;
 	if (oom0 >= 0 && box_cg_oom(&b->cg) > oom0)
 		r->oom = 1;
+	if (pids0 >= 0 && box_cg_pids_max(&b->cg) > pids0)
+		r->pids_hit = 1;
 	/* The larger of the biggest process and all of them together. */
 	if (mem0 >= 0 && mem_peak - mem0 > r->memory)
 		r->memory = mem_peak - mem0;
@@ -1053,14 +1057,14 @@ box_send_result(const struct box_result *r)
 
 	n = snprintf(buf, sizeof buf,
 	    "%s=%d%c%s=%d%c%s=%d%c%s=%lld%c%s=%lld%c%s=%lld%c%s=%d%c%s=%d%c%s=%d%c%s=%d%c"
-	    "%s=%d%c%s=%d%c%s=%d%c",
+	    "%s=%d%c%s=%d%c%s=%d%c%s=%d%c",
 	    BOXPROTO_R_EXITED, r->exited, 0, BOXPROTO_R_CODE, r->code, 0,
 	    BOXPROTO_R_SIGNAL, r->signal, 0, BOXPROTO_R_CPU_MS, (long long)r->cpu_ms, 0,
 	    BOXPROTO_R_WALL_MS, (long long)r->wall_ms, 0, BOXPROTO_R_MEMORY,
 	    (long long)r->memory, 0, BOXPROTO_R_OOM, r->oom, 0, BOXPROTO_R_CPU_HIT,
 	    r->cpu_hit, 0, BOXPROTO_R_WALL_HIT, r->wall_hit, 0, BOXPROTO_R_OUTPUT_HIT,
 	    r->output_hit, 0, BOXPROTO_R_MEM_HIT, r->mem_hit, 0, BOXPROTO_R_CLEAN, r->clean, 0,
-	    BOXPROTO_R_STOPPED, r->stopped, 0);
+	    BOXPROTO_R_STOPPED, r->stopped, 0, BOXPROTO_R_PIDS_HIT, r->pids_hit, 0);
 	if (n < 0 || (size_t)n >= sizeof buf)
 		exit(1);
 	box_send("RESULT", buf, (size_t)n, NULL, 0);

@@ -21,6 +21,10 @@ verdict_mem_contains(const char *hay, size_t hay_len, const char *needle)
 	return memmem(hay, hay_len, needle, n) != NULL;
 }
 
+/* Said after the reason of a run that hit the box's process and thread limit. */
+#define VERDICT_PIDS_NOTE(run) \
+	((run)->pids_limit_hit ? " (the process and thread limit was reached)" : "")
+
 enum result_status
 verdict_classify(const struct docker_exec_result *run, const struct verdict_limits *o,
     int accepted, char *why, size_t why_size)
@@ -41,6 +45,14 @@ verdict_classify(const struct docker_exec_result *run, const struct verdict_limi
 		if ((!run->exited || run->exit_code != 0) &&
 		    verdict_mem_contains(run->err.data, run->err.len, *p))
 			runtime_oom = 1;
+	/*
+	 * A JVM that cannot start a thread says OutOfMemoryError, also when
+	 * what ran out was the box's process and thread limit: with that
+	 * limit hit and memory under the allowance, memory was not the cause.
+	 */
+	if (runtime_oom && run->pids_limit_hit &&
+	    (o->memory_allowed <= 0 || run->memory_bytes <= o->memory_allowed))
+		runtime_oom = 0;
 	if (run->oom_killed || runtime_oom || run->mem_limit_hit ||
 	    (o->memory_allowed > 0 && run->memory_bytes > o->memory_allowed)) {
 		util_seterr(why, why_size, "memory limit exceeded%s",
@@ -50,17 +62,18 @@ verdict_classify(const struct docker_exec_result *run, const struct verdict_limi
 	}
 	if (run->cpu_limit_hit || run->wall_limit_hit ||
 	    (o->time_ms > 0 && run->cpu_ms > o->time_ms)) {
-		util_seterr(why, why_size, "%s",
+		util_seterr(why, why_size, "%s%s",
 		    run->wall_limit_hit && !run->cpu_limit_hit ? "wall time limit exceeded" :
-		    "time limit exceeded");
+		    "time limit exceeded", VERDICT_PIDS_NOTE(run));
 		return RESULT_TL;
 	}
 	if (!run->exited) {
-		util_seterr(why, why_size, "killed by signal %d", run->signal);
+		util_seterr(why, why_size, "killed by signal %d%s", run->signal,
+		    VERDICT_PIDS_NOTE(run));
 		return RESULT_RE;
 	}
 	if (run->exit_code != 0) {
-		util_seterr(why, why_size, "exit code %d", run->exit_code);
+		util_seterr(why, why_size, "exit code %d%s", run->exit_code, VERDICT_PIDS_NOTE(run));
 		return RESULT_RE;
 	}
 	if (accepted == 0) {

@@ -30,17 +30,20 @@ struct tree_case {
 	enum box_cgroup_kind	 kind;
 	const char		*name;
 	int64_t			 cpu_us, oom, charged, limit;
+	int64_t			 pids_max;	/* pids.events "max"; -1: no such file */
 };
 
 static const struct tree_case tree_cases[] = {
 	/* charged = usage - active_file - inactive_file (v1: the total_ lines) */
-	{ "v1", BOX_CGROUP_V1, "v1", 22371, 0, 1691648 - 155648 - 503808, 67108864 },
+	{ "v1", BOX_CGROUP_V1, "v1", 22371, 0, 1691648 - 155648 - 503808, 67108864, 3 },
 	/* "active_file" must not be read off the "inactive_file" line */
-	{ "v2", BOX_CGROUP_V2, "v2", 412345, 2, 73986048 - 6291456 - 4194304, 104857600 },
-	{ "v2-5.15", BOX_CGROUP_V2, "v2", 1000, 0, 3145728 - 1310720 - 262144, 268435456 },
-	{ "v2-nolimit", BOX_CGROUP_V2, "v2", 1000, 0, 3145728 - 1310720 - 262144, -1 },
-	{ "none", BOX_CGROUP_NONE, "none", -1, -1, -1, -1 },
-	{ "no-such-dir", BOX_CGROUP_NONE, "none", -1, -1, -1, -1 },
+	{ "v2", BOX_CGROUP_V2, "v2", 412345, 2, 73986048 - 6291456 - 4194304, 104857600,
+	  5 },
+	{ "v2-5.15", BOX_CGROUP_V2, "v2", 1000, 0, 3145728 - 1310720 - 262144, 268435456,
+	  -1 },
+	{ "v2-nolimit", BOX_CGROUP_V2, "v2", 1000, 0, 3145728 - 1310720 - 262144, -1, -1 },
+	{ "none", BOX_CGROUP_NONE, "none", -1, -1, -1, -1, -1 },
+	{ "no-such-dir", BOX_CGROUP_NONE, "none", -1, -1, -1, -1, -1 },
 };
 
 static char *
@@ -63,6 +66,8 @@ test_tree(void **state)
 	assert_string_equal(box_cg_name(&cg), c->name);
 	assert_int_equal(box_cg_cpu_us(&cg), c->cpu_us);
 	assert_int_equal(box_cg_oom(&cg), c->oom);
+	/* "max" of pids.events, not memory.events' own "max" line. */
+	assert_int_equal(box_cg_pids_max(&cg), c->pids_max);
 	assert_int_equal(box_cg_charged(&cg), c->charged);
 	assert_int_equal(box_cg_limit(&cg), c->limit);
 	/* No limit, or no counters: the reserve stays empty. */

@@ -26,38 +26,61 @@ struct classify_case {
 	int			 accepted;
 	enum result_status	 want;
 	int			 mem_hit;	/* killed by scrc-box over the allowance */
+	int			 pids_hit;	/* a fork failed at the pids limit */
+	const char		*why;		/* a part of the reason, or NULL */
 };
 
 static const char *java_oom[] = { "java.lang.OutOfMemoryError", NULL };
 
 static const struct classify_case classify_cases[] = {
-	{ "clean exit, accepted", 1, 0, 0, 10, 1 * MiB, 0, 0, 0, 0, "", 1, RESULT_OK, 0 },
-	{ "clean exit, no expectation", 1, 0, 0, 10, 1 * MiB, 0, 0, 0, 0, "", -1, RESULT_OK, 0 },
-	{ "clean exit, rejected", 1, 0, 0, 10, 1 * MiB, 0, 0, 0, 0, "", 0, RESULT_WA, 0 },
-	{ "non-zero exit", 1, 3, 0, 10, 1 * MiB, 0, 0, 0, 0, "", -1, RESULT_RE, 0 },
-	{ "segfault", 0, 0, 11, 10, 1 * MiB, 0, 0, 0, 0, "", -1, RESULT_RE, 0 },
-	{ "killed for cpu", 0, 0, 9, 1001, 1 * MiB, 0, 1, 0, 0, "", -1, RESULT_TL, 0 },
-	{ "killed for wall (sleeper)", 0, 0, 9, 2, 1 * MiB, 0, 0, 1, 0, "", -1, RESULT_TL, 0 },
-	{ "cpu over limit, exited", 1, 0, 0, 1200, 1 * MiB, 0, 0, 0, 0, "", 1, RESULT_TL, 0 },
-	{ "oom kill", 0, 0, 9, 50, 64 * MiB, 1, 0, 0, 0, "", -1, RESULT_ML, 0 },
-	{ "oom kill beats cpu", 0, 0, 9, 1001, 64 * MiB, 1, 1, 0, 0, "", -1, RESULT_ML, 0 },
-	{ "peak over limit", 1, 0, 0, 50, 65 * MiB, 0, 0, 0, 0, "", 1, RESULT_ML, 0 },
+	{ "clean exit, accepted", 1, 0, 0, 10, 1 * MiB, 0, 0, 0, 0, "", 1, RESULT_OK, 0, 0, NULL },
+	{ "clean exit, no expectation", 1, 0, 0, 10, 1 * MiB, 0, 0, 0, 0, "",
+	  -1, RESULT_OK, 0, 0, NULL },
+	{ "clean exit, rejected", 1, 0, 0, 10, 1 * MiB, 0, 0, 0, 0, "", 0, RESULT_WA, 0, 0, NULL },
+	{ "non-zero exit", 1, 3, 0, 10, 1 * MiB, 0, 0, 0, 0, "", -1, RESULT_RE, 0, 0, NULL },
+	{ "segfault", 0, 0, 11, 10, 1 * MiB, 0, 0, 0, 0, "", -1, RESULT_RE, 0, 0, NULL },
+	{ "killed for cpu", 0, 0, 9, 1001, 1 * MiB, 0, 1, 0, 0, "", -1, RESULT_TL, 0, 0, NULL },
+	{ "killed for wall (sleeper)", 0, 0, 9, 2, 1 * MiB, 0, 0, 1, 0, "",
+	  -1, RESULT_TL, 0, 0, NULL },
+	{ "cpu over limit, exited", 1, 0, 0, 1200, 1 * MiB, 0, 0, 0, 0, "",
+	  1, RESULT_TL, 0, 0, NULL },
+	{ "oom kill", 0, 0, 9, 50, 64 * MiB, 1, 0, 0, 0, "", -1, RESULT_ML, 0, 0, NULL },
+	{ "oom kill beats cpu", 0, 0, 9, 1001, 64 * MiB, 1, 1, 0, 0, "",
+	  -1, RESULT_ML, 0, 0, NULL },
+	{ "peak over limit", 1, 0, 0, 50, 65 * MiB, 0, 0, 0, 0, "", 1, RESULT_ML, 0, 0, NULL },
 	{ "java OutOfMemoryError", 1, 1, 0, 50, 30 * MiB, 0, 0, 0, 0,
 	  "Exception in thread \"main\" java.lang.OutOfMemoryError: Java heap space", -1,
-	  RESULT_ML, 0 },
-	{ "output flood", 0, 0, 9, 50, 1 * MiB, 0, 0, 0, 1, "", -1, RESULT_OL, 0 },
-	{ "output flood beats oom", 0, 0, 9, 50, 64 * MiB, 1, 0, 0, 1, "", -1, RESULT_OL, 0 },
-	{ "exit code with WA output", 1, 1, 0, 10, 1 * MiB, 0, 0, 0, 0, "", 0, RESULT_RE, 0 },
+	  RESULT_ML, 0, 0, NULL },
+	{ "output flood", 0, 0, 9, 50, 1 * MiB, 0, 0, 0, 1, "", -1, RESULT_OL, 0, 0, NULL },
+	{ "output flood beats oom", 0, 0, 9, 50, 64 * MiB, 1, 0, 0, 1, "",
+	  -1, RESULT_OL, 0, 0, NULL },
+	{ "exit code with WA output", 1, 1, 0, 10, 1 * MiB, 0, 0, 0, 0, "",
+	  0, RESULT_RE, 0, 0, NULL },
 	/* The runtime's OOM message counts only for a run that failed. */
 	{ "OOM text on stderr, exit 0, accepted", 1, 0, 0, 10, 1 * MiB, 0, 0, 0, 0,
-	  "java.lang.OutOfMemoryError", 1, RESULT_OK, 0 },
+	  "java.lang.OutOfMemoryError", 1, RESULT_OK, 0, 0, NULL },
 	{ "OOM text on stderr, exit 0, rejected", 1, 0, 0, 10, 1 * MiB, 0, 0, 0, 0,
-	  "java.lang.OutOfMemoryError", 0, RESULT_WA, 0 },
+	  "java.lang.OutOfMemoryError", 0, RESULT_WA, 0, 0, NULL },
 	{ "OOM text on stderr, killed by a signal", 0, 0, 6, 10, 1 * MiB, 0, 0, 0, 0,
-	  "java.lang.OutOfMemoryError", -1, RESULT_ML, 0 },
+	  "java.lang.OutOfMemoryError", -1, RESULT_ML, 0, 0, NULL },
 	{ "killed by scrc-box over the allowance", 0, 0, 9, 10, 60 * MiB, 0, 0, 0, 0, "", -1,
-	  RESULT_ML, 1 },
-	{ "allowance hit beats cpu", 0, 0, 9, 1001, 60 * MiB, 0, 1, 0, 0, "", -1, RESULT_ML, 1 },
+	  RESULT_ML, 1, 0, NULL },
+	{ "allowance hit beats cpu", 0, 0, 9, 1001, 60 * MiB, 0, 1, 0, 0, "",
+	  -1, RESULT_ML, 1, 0, NULL },
+	/* A JVM out of threads says OutOfMemoryError: the pids limit tells. */
+	{ "java thread bomb: OOM text, pids limit hit", 1, 1, 0, 120, 44 * MiB, 0, 0, 0, 0,
+	  "java.lang.OutOfMemoryError: unable to create native thread", -1, RESULT_RE, 0, 1,
+	  "exit code 1 (the process and thread limit was reached)" },
+	{ "OOM text, pids hit, but memory over the allowance", 1, 1, 0, 120, 70 * MiB, 0, 0, 0,
+	  0, "java.lang.OutOfMemoryError: Java heap space", -1, RESULT_ML, 0, 1, "memory" },
+	{ "OOM text and the OOM killer, pids hit", 0, 0, 9, 120, 64 * MiB, 1, 0, 0,
+	  0, "java.lang.OutOfMemoryError", -1, RESULT_ML, 0, 1, "OOM killer" },
+	{ "fork bomb stopped for cpu", 0, 0, 9, 1001, 2 * MiB, 0, 1, 0, 0, "", -1, RESULT_TL,
+	  0, 1, "time limit exceeded (the process and thread limit was reached)" },
+	{ "fork bomb that gave up", 1, 2, 0, 100, 2 * MiB, 0, 0, 0, 0, "", -1, RESULT_RE, 0, 1,
+	  "exit code 2 (the process" },
+	{ "plain RE says nothing of pids", 1, 3, 0, 10, 1 * MiB, 0, 0, 0, 0, "", -1, RESULT_RE,
+	  0, 0, "exit code 3" },
 };
 
 static void
@@ -84,6 +107,7 @@ test_classify(void **state)
 		run.wall_limit_hit = c->wall_hit;
 		run.output_limit_hit = c->out_hit;
 		run.mem_limit_hit = c->mem_hit;
+		run.pids_limit_hit = c->pids_hit;
 		buf_init(&run.err);
 		buf_puts(&run.err, c->stderr_text);
 		memset(&o, 0, sizeof o);
@@ -97,6 +121,10 @@ test_classify(void **state)
 			    result_status_name(c->want));
 		if (got != RESULT_OK && why[0] == '\0')
 			fail_msg("%s: no reason given for %s", c->name, result_status_name(got));
+		if (c->why != NULL && strstr(why, c->why) == NULL)
+			fail_msg("%s: reason \"%s\" lacks \"%s\"", c->name, why, c->why);
+		if (!c->pids_hit && strstr(why, "process and thread") != NULL)
+			fail_msg("%s: reason \"%s\" names a limit not hit", c->name, why);
 	}
 }
 

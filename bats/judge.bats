@@ -242,6 +242,9 @@ lang_expect() {
 	lang_expect python bf '.stdout + .stderr | test("SyntaxError")'
 	lang_expect java bf '.stdout + .stderr | test("Main[.]java:3: error")'
 	lang_expect go bf '.stdout + .stderr | test("main[.]go:")'
+	# Nothing of the toolchain's own comes before them (kotlinc's script once
+	# opened every error with a JVM deprecation warning).
+	matrix_expect bf '(.stdout + .stderr | test("VM warning") | not)'
 }
 
 @test "matrix RE: runtime error, non-zero exit or signal" {

@@ -27,13 +27,30 @@ image_list() {
 @test "the profiles name our images" {
 	run image_list
 	[ "$status" -eq 0 ]
-	# c/cpp build in gcc and run in base; every image is one of ours.
-	[[ "$output" == *"scrc/gcc:bookworm "*gcc* ]]
+	# C builds in gcc, C++ in gxx, both run in base; every line is
+	# "IMAGE PKG..." naming one of our images, nothing else.
+	[[ "$output" == *"scrc/gcc:bookworm gcc"* ]]
+	[[ "$output" == *"scrc/gxx:bookworm g++"* ]]
 	[[ "$output" == *"scrc/base:bookworm"* ]]
 	[[ "$output" == *"scrc/python:bookworm python3-minimal"* ]]
+	local img n=0
 	while read -r img _; do
-		[[ $img == scrc/* ]]
+		[[ $img == scrc/*:* ]] || { echo "not an image line: $img" >&2; return 1; }
+		n=$((n + 1))
 	done <<< "$output"
+	[ "$n" -ge 20 ]
+}
+
+@test "the profiles' image setup commands are listed apart, each under its image" {
+	SCRC_LANG_DIR=${SCRC_LANG_DIR:-$(repo_root)/lang} \
+		run bash "$(repo_root)/contrib/images/build-images.sh" --list-setup
+	[ "$status" -eq 0 ]
+	# gxx precompiles <bits/stdc++.h> once per C++ standard; java archives
+	# the classes javac and clojure load.
+	[ "$(grep -c $'^scrc/gxx:bookworm\t.*stdc++.h' <<< "$output")" -ge 5 ]
+	grep -q $'^scrc/java:bookworm\t.*javac.jsa' <<< "$output"
+	grep -q $'^scrc/java:bookworm\t.*clojure.jsa' <<< "$output"
+	! grep -qv $'^scrc/[^\t]*:[^\t]*\t.' <<< "$output"
 }
 
 @test "every profile image runs a copied-in file through create/cp/start/wait/logs/rm" {
@@ -75,6 +92,18 @@ image_list() {
 		done
 	done < "$tmp/images"
 	[ "$n" -ge 1 ]
+	# An image whose profiles run setup commands was built with them (its
+	# label holds their hash; build-images.sh rebuilds on a mismatch).
+	SCRC_LANG_DIR=${SCRC_LANG_DIR:-$(repo_root)/lang} \
+		bash "$(repo_root)/contrib/images/build-images.sh" --list-setup |
+		cut -f1 | sort -u > "$tmp/setup-images"
+	[ -s "$tmp/setup-images" ]
+	while read -r img; do
+		[ -n "$(docker image inspect -f '{{index .Config.Labels "scrc.setup"}}' "$img")" ] || {
+			echo "$img was built without its setup commands: run contrib/images/build-images.sh" >&2
+			return 1
+		}
+	done < "$tmp/setup-images"
 }
 
 @test "a non-zero exit and stderr come back through docker wait and logs" {

@@ -1,7 +1,7 @@
 #!/bin/bash
 # build-images.sh - build the scrc/* Docker images the language profiles name.
 #
-# Usage: build-images.sh [--force] [--list] [-j N] [IMAGE...]
+# Usage: build-images.sh [--force] [--list | --list-setup] [-j N] [IMAGE...]
 #
 # Reads every $SCRC_LANG_DIR/*.lang (default: lang/ at the top of this
 # repository), collects each image named by build.image or run.image that
@@ -19,7 +19,10 @@
 # pulled from a registry. Each image carries the label scrc.packages with
 # its package list; an image whose label no longer matches the profiles is
 # rebuilt. --force rebuilds even up-to-date images. --list only prints
-# "IMAGE PKG..." lines. IMAGE arguments restrict the work to those images.
+# "IMAGE PKG..." lines (what other scripts read); --list-setup prints
+# "IMAGE<TAB>COMMAND" lines, the profiles' image_setup commands run once in
+# the image after its packages. IMAGE arguments restrict the work to those
+# images.
 #
 # With SCRC_DOCKER=podman the images go into podman instead; one that the
 # Docker engine here already has with the same package list is copied from it
@@ -49,7 +52,7 @@ die() {
 }
 
 usage() {
-	echo "usage: $prog [--force] [--list] [-j N] [IMAGE...]" >&2
+	echo "usage: $prog [--force] [--list | --list-setup] [-j N] [IMAGE...]" >&2
 	exit 2
 }
 
@@ -57,6 +60,7 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--force) force=1 ;;
 	--list) list=1 ;;
+	--list-setup) list=2 ;;
 	-j) [ $# -ge 2 ] || usage; jobs=$2; shift ;;
 	-j*) jobs=${1#-j} ;;
 	-h|--help) usage ;;
@@ -172,7 +176,12 @@ fi
 if [ $list = 1 ]; then
 	for img in "${wanted[@]}"; do
 		echo "$img${pkgs[$img]:+ ${pkgs[$img]}}"
-		[ -z "${setup[$img]:-}" ] || printf '%s' "${setup[$img]}" | sed 's/^/    setup: /'
+	done
+	exit 0
+fi
+if [ $list = 2 ]; then
+	for img in "${wanted[@]}"; do
+		[ -z "${setup[$img]:-}" ] || printf '%s' "${setup[$img]}" | sed "s|^|$img\t|"
 	done
 	exit 0
 fi

@@ -18,10 +18,11 @@ teardown() {
 	rm -rf "$tmp"
 }
 
-# The images and their packages, "IMAGE PKG..." per line, from the profiles.
+# The images and their packages, "IMAGE PKG..." per line, from the profiles
+# (with --list-setup: their setup commands, "IMAGE<TAB>COMMAND").
 image_list() {
 	SCRC_LANG_DIR=${SCRC_LANG_DIR:-$(repo_root)/lang} \
-		bash "$(repo_root)/contrib/images/build-images.sh" --list
+		bash "$(repo_root)/contrib/images/build-images.sh" "${1:---list}"
 }
 
 @test "the profiles name our images" {
@@ -42,8 +43,7 @@ image_list() {
 }
 
 @test "the profiles' image setup commands are listed apart, each under its image" {
-	SCRC_LANG_DIR=${SCRC_LANG_DIR:-$(repo_root)/lang} \
-		run bash "$(repo_root)/contrib/images/build-images.sh" --list-setup
+	run image_list --list-setup
 	[ "$status" -eq 0 ]
 	# gxx precompiles <bits/stdc++.h> once per C++ standard; java archives
 	# the classes javac and clojure load.
@@ -94,9 +94,7 @@ image_list() {
 	[ "$n" -ge 1 ]
 	# An image whose profiles run setup commands was built with them (its
 	# label holds their hash; build-images.sh rebuilds on a mismatch).
-	SCRC_LANG_DIR=${SCRC_LANG_DIR:-$(repo_root)/lang} \
-		bash "$(repo_root)/contrib/images/build-images.sh" --list-setup |
-		cut -f1 | sort -u > "$tmp/setup-images"
+	image_list --list-setup | cut -f1 | sort -u > "$tmp/setup-images"
 	[ -s "$tmp/setup-images" ]
 	while read -r img; do
 		[ -n "$(docker image inspect -f '{{index .Config.Labels "scrc.setup"}}' "$img")" ] || {

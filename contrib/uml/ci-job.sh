@@ -86,10 +86,8 @@ t_job=$SECONDS
 LIM='{limits: {time_limit_ms: 1000, memory_limit_bytes: 67108864}}'
 # Page faults are slow and uneven under UML (10-50 ms of CPU per MiB): the
 # cases that fill memory get CPU and wall time to spare (a busy host slows
-# the guest further), so that only memory decides.
-# Page faults are slow under UML: filling 64 MiB of tmpfs took over 10 s of
-# CPU on a cold host (TL at 40 MiB), so the memory checks get CPU to spare;
-# what they assert is the memory verdict, not the time.
+# the guest further), so that only memory decides. 10 s was not enough on a
+# cold host: hide_mem's tmpfs mode was TL at 40 MiB.
 LIM_MEM='{limits: {time_limit_ms: 30000, wall_time_limit_ms: 90000, memory_limit_bytes: 67108864}}'
 MATRIX_TESTS='[{input: "2 3\n", expected_output: "5\n"}, {input: "10 20\n", expected_output: "30\n"}]'
 

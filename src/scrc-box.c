@@ -689,7 +689,7 @@ box_run(struct box *b, const struct box_exec *ex, int cwd_fd, struct box_result 
 	int outp[2], errp[2], status, main_done = 0, killed = 0, children = 1;
 	int fifo = ex->fifo_in[0] != '\0', watch = fifo;
 	int64_t t0, now, last_check = 0, cpu0, self0, oom0, pids0, reaped_us = 0, used, timeout;
-	int64_t mem0, mem_peak;
+	int64_t mem0, mem_peak, cpu_at_kill = 0;
 	uint64_t count[2] = { 0, 0 };
 	struct signalfd_siginfo si;
 	char buf[BOXPROTO_CHUNK];
@@ -819,6 +819,7 @@ box_run(struct box *b, const struct box_exec *ex, int cwd_fd, struct box_result 
 				    (box_self_cpu_us() - self0) : reaped_us + box_proc_cpu_us();
 				if (used >= (int64_t)ex->cpu_ms * 1000) {
 					r->cpu_hit = 1;
+					cpu_at_kill = used;
 					kill(-1, SIGKILL);
 					killed = 1;
 				}
@@ -901,6 +902,14 @@ box_run(struct box *b, const struct box_exec *ex, int cwd_fd, struct box_result 
 			used = 0;
 	} else
 		used = reaped_us;
+	/*
+	 * Our own CPU after the kill (reaping, draining) is taken off the
+	 * cgroup's figure by rusage, whose accounting is not the cgroup's: the
+	 * difference once showed a CPU-limit TL at 999 of 1000 ms. The figure
+	 * that stopped the program is the one the verdict rests on.
+	 */
+	if (used < cpu_at_kill)
+		used = cpu_at_kill;
 	r->cpu_ms = (used + 500) / 1000;
 	if (oom0 >= 0 && box_cg_oom(&b->cg) > oom0)
 		r->oom = 1;

@@ -92,13 +92,19 @@ image_list() {
 		done
 	done < "$tmp/images"
 	[ "$n" -ge 1 ]
-	# An image whose profiles run setup commands was built with them (its
-	# label holds their hash; build-images.sh rebuilds on a mismatch).
-	image_list --list-setup | cut -f1 | sort -u > "$tmp/setup-images"
+	# An image whose profiles run setup commands was built with today's
+	# commands: its label holds the first 16 hex digits of the SHA-256 of
+	# its command lines, each ended by a newline (build-images.sh rebuilds
+	# on a mismatch; this recomputes the hash on its own).
+	image_list --list-setup > "$tmp/setup"
+	cut -f1 "$tmp/setup" | sort -u > "$tmp/setup-images"
 	[ -s "$tmp/setup-images" ]
 	while read -r img; do
-		[ -n "$(docker image inspect -f '{{index .Config.Labels "scrc.setup"}}' "$img")" ] || {
-			echo "$img was built without its setup commands: run contrib/images/build-images.sh" >&2
+		want=$(awk -F'\t' -v i="$img" '$1 == i { sub(/^[^\t]*\t/, ""); print }' "$tmp/setup" |
+			sha256sum | cut -c1-16)
+		got=$(docker image inspect -f '{{index .Config.Labels "scrc.setup"}}' "$img")
+		[ "$got" = "$want" ] || {
+			echo "$img was built with other setup commands (label '$got', today's '$want'): run contrib/images/build-images.sh" >&2
 			return 1
 		}
 	done < "$tmp/setup-images"

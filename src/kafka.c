@@ -177,6 +177,16 @@ kafka_rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
 	case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
 		log_info("kafka: assigned %d partition(s) (%s)", parts->cnt,
 		    coop ? "cooperative" : "eager");
+		/*
+		 * librdkafka keeps a partition's pause flag after a revoke: a
+		 * partition this consumer paused, handed away and gets back
+		 * would stay paused for good if the worker is not pausing at
+		 * that moment (it only resumes what it paused itself). So every
+		 * assigned partition starts unpaused; the worker re-pauses it
+		 * if it is busy. Resuming before the assignment leaves the
+		 * fetch start (a newer op on the partition) untouched.
+		 */
+		(void)rd_kafka_resume_partitions(rk, parts);
 		if (coop)
 			error = rd_kafka_incremental_assign(rk, parts);
 		else

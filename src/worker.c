@@ -983,7 +983,7 @@ worker_assigned(const rd_kafka_topic_partition_list_t *parts, void *arg)
 	struct worker *w = arg;
 
 	(void)parts;
-	w->pause_dirty = 1;	/* new partitions start unpaused */
+	w->pause_dirty = 1;	/* kafka.c starts new partitions unpaused */
 }
 
 /*

@@ -34,6 +34,11 @@ repo_root() {
 # SCRC_DOCKER=podman (the suites that judge through `scrc run` run with both).
 DOCKER=${SCRC_DOCKER:-docker}
 
+# The --ulimit flags a test's own `$DOCKER run` passes: podman here cannot
+# start a container without them (PLATFORM.md: "setting rlimit type 7/6:
+# operation not permitted"); docker takes them alike.
+CLI_ULIMITS="--ulimit nofile=1024:1024 --ulimit nproc=512:512"
+
 # require_docker: fail (status 1, message on stderr) unless the engine
 # answers "$DOCKER info".
 require_docker() {

@@ -213,9 +213,8 @@ tests_of() {
 
 @test "seccomp profile: every call a program must not make is refused, every one it needs works" {
 	local dir=$BATS_TEST_TMPDIR/probe caps
-	# podman here cannot start a container without these ulimits (see README).
 	caps="--cap-drop ALL --cap-add SETUID --cap-add SETGID --cap-add CHOWN --cap-add KILL
-		--ulimit nofile=256:256 --ulimit nproc=512:512"
+		$CLI_ULIMITS"
 	mkdir -p "$dir"
 	gcc -static -O2 -o "$dir/probe" "$(repo_root)/bats/seccomp-probe.c" -lpthread
 	# As scrc-box starts a program: root with its four capabilities, then a uid of its own.

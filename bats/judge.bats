@@ -460,7 +460,7 @@ for p in sys.argv[1:]:
 		image=$(sed -n 's/^build.image = //p' "$f")
 		argv=$(sed -n 's/^build.argv = //p' "$f")
 		# -H lists the headers read; "!" marks a precompiled one that was used.
-		out=$("${SCRC_DOCKER:-docker}" run -i --rm --network none -w /tmp "$image" \
+		out=$("$DOCKER" run -i --rm --network none $CLI_ULIMITS -w /tmp "$image" \
 			sh -c "cat > main.cpp && $argv -H 2>&1 >/dev/null && ./main" < "$T/main.cpp")
 		echo "$(basename "$f"): $(echo "$out" | grep '^!')"
 		echo "$out" | grep -q '^! .*/bits/stdc++\.h\.gch/.*\.gch$'
@@ -475,26 +475,28 @@ for p in sys.argv[1:]:
 	# A JVM ignores an archive it cannot use: only -Xshare:on says whether
 	# the profiles' -XX:SharedArchiveFile= still does anything. An archive
 	# is checked with the class path it was made with.
-	local D=${SCRC_DOCKER:-docker} image
+	local D=$DOCKER image
 	image=$(sed -n 's/^build\.image *= *//p' "$SCRC_LANG_DIR/java.lang")
 	grep -q 'SharedArchiveFile=/var/lib/scrc-cds/javac.jsa' "$SCRC_LANG_DIR/java.lang"
 	[ "$(grep -c 'SharedArchiveFile=/var/lib/scrc-cds/clojure.jsa' "$SCRC_LANG_DIR/clojure.lang")" = 2 ]
 	# No other profile names one this test does not check.
 	[ "$(cat "$SCRC_LANG_DIR"/*.lang | grep -c 'SharedArchiveFile=')" = 3 ]
-	run "$D" run --rm --network none "$image" javac -J-XX:+UseSerialGC -J-Xshare:on \
+	run "$D" run --rm --network none $CLI_ULIMITS "$image" javac -J-XX:+UseSerialGC -J-Xshare:on \
 		-J-XX:SharedArchiveFile=/var/lib/scrc-cds/javac.jsa -version
 	echo "javac: $output"
 	[ "$status" -eq 0 ]
-	run "$D" run --rm --network none "$image" java -XX:+UseSerialGC -Xshare:on \
+	run "$D" run --rm --network none $CLI_ULIMITS "$image" java -XX:+UseSerialGC -Xshare:on \
 		-XX:SharedArchiveFile=/var/lib/scrc-cds/clojure.jsa -cp /usr/share/java/clojure.jar \
 		clojure.main -e '(println (+ 3 4))'
 	echo "clojure: $output"
 	[ "$status" -eq 0 ]
 	[ "$output" = 7 ]
 	# And a missing archive is refused the same way: the check can fail.
-	run "$D" run --rm --network none "$image" java -Xshare:on \
+	run "$D" run --rm --network none $CLI_ULIMITS "$image" java -Xshare:on \
 		-XX:SharedArchiveFile=/var/lib/scrc-cds/none.jsa -version
+	echo "none: $output"
 	[ "$status" -ne 0 ]
+	echo "$output" | grep -q 'shared archive not found (/var/lib/scrc-cds/none.jsa)'
 }
 
 @test "scrc --self-test judges every profile's echo program; --list-languages shows versions and images" {

@@ -475,24 +475,24 @@ for p in sys.argv[1:]:
 	# A JVM ignores an archive it cannot use: only -Xshare:on says whether
 	# the profiles' -XX:SharedArchiveFile= still does anything. An archive
 	# is checked with the class path it was made with.
-	local D=$DOCKER image
+	local image
 	image=$(sed -n 's/^build\.image *= *//p' "$SCRC_LANG_DIR/java.lang")
 	grep -q 'SharedArchiveFile=/var/lib/scrc-cds/javac.jsa' "$SCRC_LANG_DIR/java.lang"
 	[ "$(grep -c 'SharedArchiveFile=/var/lib/scrc-cds/clojure.jsa' "$SCRC_LANG_DIR/clojure.lang")" = 2 ]
 	# No other profile names one this test does not check.
 	[ "$(cat "$SCRC_LANG_DIR"/*.lang | grep -c 'SharedArchiveFile=')" = 3 ]
-	run "$D" run --rm --network none $CLI_ULIMITS "$image" javac -J-XX:+UseSerialGC -J-Xshare:on \
+	run "$DOCKER" run --rm --network none $CLI_ULIMITS "$image" javac -J-XX:+UseSerialGC -J-Xshare:on \
 		-J-XX:SharedArchiveFile=/var/lib/scrc-cds/javac.jsa -version
 	echo "javac: $output"
 	[ "$status" -eq 0 ]
-	run "$D" run --rm --network none $CLI_ULIMITS "$image" java -XX:+UseSerialGC -Xshare:on \
+	run "$DOCKER" run --rm --network none $CLI_ULIMITS "$image" java -XX:+UseSerialGC -Xshare:on \
 		-XX:SharedArchiveFile=/var/lib/scrc-cds/clojure.jsa -cp /usr/share/java/clojure.jar \
 		clojure.main -e '(println (+ 3 4))'
 	echo "clojure: $output"
 	[ "$status" -eq 0 ]
 	[ "$output" = 7 ]
 	# And a missing archive is refused the same way: the check can fail.
-	run "$D" run --rm --network none $CLI_ULIMITS "$image" java -Xshare:on \
+	run "$DOCKER" run --rm --network none $CLI_ULIMITS "$image" java -Xshare:on \
 		-XX:SharedArchiveFile=/var/lib/scrc-cds/none.jsa -version
 	echo "none: $output"
 	[ "$status" -ne 0 ]

@@ -187,7 +187,10 @@ healthz_wait() {
 		echo '{"id":"bad-lang","language":"cobol-99","source":"x"}'
 		echo 'this is not json'
 	} | $KT produce "$T"
-	start_worker RUNNER_MAX_PARALLEL=2 SCRC_CACHE_DIR="$W/cache"
+	# No judges started ahead: the boxes counted below are the submissions'
+	# own (how many spares come and go depends on timing; worker.bats
+	# counts what they do).
+	start_worker RUNNER_MAX_PARALLEL=2 SCRC_CACHE_DIR="$W/cache" SCRC_WARM_JUDGES=0
 	start_prometheus
 	wait_judged "$W/worker.log" 11 180 || { tail -n 20 "$W/worker.log"; false; }
 
@@ -220,6 +223,8 @@ EOF
 	# and a build box for the checker, built once: 8 + 2 + 2 + 1, all gone.
 	prom_wait 'scrc_containers_started_total{job="scrc"}' ' 13' 10
 	prom_wait 'scrc_containers_removed_total{job="scrc"}' ' 13' 10
+	prom_wait 'scrc_warm_boxes_total{job="scrc"}' 'outcome=taken 0
+outcome=unused 0' 10
 	# The 10 that reached a judge (which refuses cobol-99) have a judge time;
 	# all 11 a queue time (the worker answers the one that is not JSON itself).
 	prom_wait 'scrc_judge_duration_seconds_count{job="scrc"}' ' 10' 10

@@ -372,3 +372,48 @@ for r in res:
 	run $KT committed "$T" "$G"
 	[ "$output" = "0 1 1" ]
 }
+
+@test "worker: a judge started ahead serves only a submission whose sandbox is exactly its box; verdicts stay right and no box is left" {
+	create_topic "$T" 1
+	create_topic "$R" 1
+	start_worker w1 SCRC_WARM_JUDGES=2 SCRC_VERBOSE=1 SCRC_METRICS_LISTEN=127.0.0.1:0
+	# sub ID MEMORY SOURCE: one python submission, one test.
+	sub() {
+		$PYTHON -c 'import json, sys; print(json.dumps({"id": sys.argv[1],
+			"language": "python", "source": sys.argv[3],
+			"limits": {"time_limit_ms": 2000, "memory_limit_bytes": int(sys.argv[2])},
+			"tests": [{"input": "", "expected_output": "ok\n"}]}))' "$@" |
+			$KT produce "$T"
+	}
+	sub warm-1 268435456 'print("ok")'
+	wait_judged "$W/w1.log" 1 120 || { tail -n 30 "$W/w1.log"; false; }
+	# Now a spare waits with the box of a 256 MiB python submission. One
+	# with a 64 MiB limit must not get it: it fills 160 MiB and is ML.
+	sleep 1
+	grep -q 'judge started ahead for python' "$W/w1.log"
+	sub warm-2 67108864 'x = b"y" * (160 << 20); print("ok")'
+	wait_judged "$W/w1.log" 2 120 || { tail -n 30 "$W/w1.log"; false; }
+	grep -q "warm: the box started ahead (k1|.*) is not this one (k1|" "$W/w1.log"
+	# Its own box replaced the spare: the next 64 MiB one takes it (a new
+	# source: a cached build needs no syntax check, so another box).
+	sleep 1
+	sub warm-3 67108864 'print("o" + "k")'
+	wait_judged "$W/w1.log" 3 120 || { tail -n 30 "$W/w1.log"; false; }
+	[ "$(grep -c 'warm: taking the box started ahead' "$W/w1.log")" -eq 1 ]
+	grep -q 'warm-3: attempt 1, pid [0-9]* (started ahead)' "$W/w1.log"
+	# The metrics say so too: one taken, and at least warm-2's not.
+	local port
+	port=$(sed -n 's/.*serving \/metrics and \/healthz on .* (port \([0-9]*\)).*/\1/p' "$W/w1.log")
+	curl -s "http://127.0.0.1:$port/metrics" > "$W/metrics.txt"
+	grep -qx 'scrc_warm_boxes_total{outcome="taken"} 1' "$W/metrics.txt"
+	grep -Eqx 'scrc_warm_boxes_total\{outcome="unused"\} [1-9][0-9]*' "$W/metrics.txt"
+	kill -TERM "$WORKER_PID"
+	wait_exit "$WORKER_PID" 60 || { tail -n 30 "$W/w1.log"; false; }
+	$KT collect "$R" --count 3 --all --timeout 30 >"$W/res.jsonl"
+	results_check "$W/res.jsonl" '
+st = {r["id"]: r["status"] for r in res}
+assert st == {"warm-1": "OK", "warm-2": "ML", "warm-3": "OK"}, st'
+	# The spares went with the worker, their boxes with them.
+	[ -z "$("$DOCKER" ps -aq --filter label=scrc.submission=warm)" ]
+	! grep -q 'exited while waiting' "$W/w1.log"
+}

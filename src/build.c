@@ -12,6 +12,7 @@
 #include "build.h"
 #include "conf.h"
 #include "util.h"
+#include "warm.h"
 
 #define BUILD_FILE_SIZE		(512 * PLAN_MiB)	/* RLIMIT_FSIZE of a build */
 
@@ -246,7 +247,8 @@ build_program(const struct build_input *in, struct docker_box *shared,
 		box = shared;
 	} else {
 		plan_build_box(lp, in->submission_id, in->role, &spec);
-		if ((box = docker_box_open(&spec, why, sizeof why)) == NULL) {
+		if ((box = warm_take(&spec)) == NULL &&
+		    (box = docker_box_open(&spec, why, sizeof why)) == NULL) {
 			util_seterr(err, err_size, "build container: %s", why);
 			goto out;
 		}

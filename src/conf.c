@@ -111,6 +111,8 @@ static const struct conf_entry conf_table[] = {
 	  "submissions' builds are cached too (0: every submission is built)" },
 	{ "SCRC_WORKER_NAME", "worker-name", CONF_STRING, OFF(worker_name), NULL, 0, 0,
 	  "name reported in results (default: host:pid)" },
+	{ "SCRC_WARM_JUDGES", "warm-judges", CONF_INT, OFF(warm_judges), "2", 0, 64,
+	  "judges started ahead, each with the box its language needed last (0: none)" },
 	{ "SCRC_INFRA_RETRIES", "infra-retries", CONF_INT, OFF(infra_retries), "3", 0, 100,
 	  "judging attempts on infrastructure failure before IE" },
 	{ "SCRC_DRAIN_TIMEOUT", "drain-timeout", CONF_DURATION, OFF(drain_timeout_ms), "60s",

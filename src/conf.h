@@ -47,6 +47,7 @@ struct conf {
 	int64_t	 cache_bytes;		/* SCRC_CACHE_BYTES */
 	int	 build_cache;		/* SCRC_BUILD_CACHE */
 	char	*worker_name;		/* SCRC_WORKER_NAME, --worker-name */
+	int64_t	 warm_judges;		/* SCRC_WARM_JUDGES */
 	int64_t	 infra_retries;		/* SCRC_INFRA_RETRIES */
 	int64_t	 drain_timeout_ms;	/* SCRC_DRAIN_TIMEOUT */
 	int64_t	 stats_interval_ms;	/* SCRC_STATS_INTERVAL */

@@ -101,6 +101,7 @@ struct docker_box {
 	struct docker_exec_result exec_res;	/* what the run sent so far */
 	int			 quit_sent;	/* goodbye said, stdin closed */
 	struct docker_box	*next_closing;	/* docker_box_close_later's list */
+	char			*key;		/* docker_spec_key of its spec, or NULL */
 };
 
 static const char *docker_cli = "docker";
@@ -108,6 +109,8 @@ static const char *docker_cli = "docker";
 static struct docker_box *docker_closing;
 static const char *docker_seccomp;
 static enum docker_flavour docker_flavour_seen = DOCKER_FLAVOUR_UNKNOWN;
+/* docker_first_ready(): the key of the first box made ready here. */
+static char *docker_first_key;
 /* The helper volume already checked by this process, to skip a CLI call. */
 static char docker_volume_ok[64];
 /*
@@ -1577,6 +1580,7 @@ docker_box_launch(const struct docker_box_spec *spec, char *errstr, size_t errst
 	box->args = args;
 	box->image = xstrdup(spec->image);
 	box->box_path = xstrdup(spec->box_path);
+	box->key = docker_spec_key(spec);
 	snprintf(box->vol, sizeof box->vol, "%s", vol);
 	buf_init(&box->errlog);
 	buf_init(&box->frame);
@@ -1641,6 +1645,8 @@ docker_box_ready(struct docker_box *box, char *errstr, size_t errstr_size)
 	size_t len;
 	int refilled;
 
+	if (docker_first_key == NULL && box->key != NULL)
+		docker_first_key = xstrdup(box->key);
 	if (box->ready)
 		return 0;
 	if (box->broken) {
@@ -1682,6 +1688,79 @@ docker_box_ready(struct docker_box *box, char *errstr, size_t errstr_size)
 	box->args = NULL;
 	log_debug("docker: box %s up (cgroup %s)", box->name, box->cgroup);
 	return 0;
+}
+
+/* A string the key can carry: no separator, no line break. */
+static int
+docker_key_safe(const char *s)
+{
+	return s != NULL && *s != '\0' && strpbrk(s, "|\n\r") == NULL;
+}
+
+char *
+docker_spec_key(const struct docker_box_spec *spec)
+{
+	if (spec->ipc_volume != NULL || !docker_key_safe(spec->image) ||
+	    !docker_key_safe(spec->workdir) || !docker_key_safe(spec->box_path))
+		return NULL;
+	return xasprintf("k1|%s|%s|%s|%lld|%lld|%lld|%lld|%lld", spec->image, spec->workdir,
+	    spec->box_path, (long long)spec->memory_bytes, (long long)spec->workdir_bytes,
+	    (long long)spec->pids_limit, (long long)(spec->cpus * 1000.0 + 0.5),
+	    (long long)spec->allowance);
+}
+
+int
+docker_spec_parse(char *key, struct docker_box_spec *spec)
+{
+	char *f[9], *p = key, *end;
+	long long v[5];
+	size_t i;
+
+	for (i = 0; i < 9; i++) {
+		f[i] = p;
+		p = strchr(p, '|');
+		if ((p == NULL) != (i == 8))
+			return -1;
+		if (p != NULL)
+			*p++ = '\0';
+	}
+	if (strcmp(f[0], "k1") != 0 || *f[1] == '\0' || *f[2] == '\0' || *f[3] == '\0')
+		return -1;
+	for (i = 0; i < 5; i++) {
+		errno = 0;
+		v[i] = strtoll(f[4 + i], &end, 10);
+		if (errno != 0 || end == f[4 + i] || *end != '\0' || v[i] < 0)
+			return -1;
+	}
+	memset(spec, 0, sizeof *spec);
+	spec->image = f[1];
+	spec->workdir = f[2];
+	spec->box_path = f[3];
+	spec->memory_bytes = v[0];
+	spec->workdir_bytes = v[1];
+	spec->pids_limit = v[2];
+	spec->cpus = (double)v[3] / 1000.0;
+	spec->allowance = v[4];
+	return 0;
+}
+
+const char *
+docker_box_key(const struct docker_box *box)
+{
+	return box->key;
+}
+
+const char *
+docker_first_ready(void)
+{
+	return docker_first_key;
+}
+
+void
+docker_first_ready_reset(void)
+{
+	free(docker_first_key);
+	docker_first_key = NULL;
 }
 
 struct docker_box *
@@ -2157,6 +2236,7 @@ docker_box_close(struct docker_box *box)
 	docker_args_free(box->args);
 	free(box->image);
 	free(box->box_path);
+	free(box->key);
 	free(box->rbuf);
 	free(box->name);
 	free(box);

@@ -115,6 +115,33 @@ struct docker_box_spec {
 struct docker_box;
 
 /*
+ * A spec's sizing as one line: everything that shapes the container
+ * (image, work dir and its tmpfs size, memory, pids, CPUs, the runs'
+ * allowance, the helper binary), nothing that names it (submission, role,
+ * uid). Two specs with one key make the same sandbox, so a box started
+ * for the one can serve the other (warm.h). NULL when the spec cannot be
+ * started ahead (it mounts an interaction volume, or a string holds '|',
+ * a newline or a NUL that the line could not carry). Free it.
+ */
+char	*docker_spec_key(const struct docker_box_spec *spec);
+/*
+ * Parses a key back into spec (submission and role left NULL; the strings
+ * point into key, which is modified and must outlive spec). 0, or -1 for
+ * a malformed key.
+ */
+int	docker_spec_parse(char *key, struct docker_box_spec *spec);
+/* The key of the spec the box was launched with (NULL: it had none). */
+const char *docker_box_key(const struct docker_box *box);
+/*
+ * The key of the first box this process made ready (docker_box_ready,
+ * whether it had to wait or not): the box a judge needed first, which is
+ * the one worth starting before the next submission comes. NULL when
+ * none; reset forgets it (a box started ahead is not a need).
+ */
+const char *docker_first_ready(void);
+void	docker_first_ready_reset(void);
+
+/*
  * Creates and starts a sandboxed container (see DESIGN.md) with scrc-box
  * attached, its programs under a uid leased for the box's lifetime. The
  * scrc-box binary reaches it through a read-only volume that is created on

@@ -24,6 +24,7 @@
 #include "tally.h"
 #include "util.h"
 #include "verdict.h"
+#include "warm.h"
 
 /* The interaction volume of the last submission, removed by judge_release. */
 static char	judge_pending_ipc[64];
@@ -214,7 +215,9 @@ judge_launch(struct judge *j)
 		}
 		j->spec.ipc_volume = j->ipc;
 	}
-	j->box = docker_box_launch(&j->spec, j->err, sizeof j->err);
+	j->box = warm_take(&j->spec);
+	if (j->box == NULL)
+		j->box = docker_box_launch(&j->spec, j->err, sizeof j->err);
 	if (j->box == NULL) {
 		result_set_error(j->res, "run container: %s", j->err);
 		return -1;
@@ -697,12 +700,20 @@ judge_execute(struct judge *j)
 	return judge_tests(j);
 }
 
-void
-judge_release(void)
+/* The boxes and the volume of the last submission, not the warm box. */
+static void
+judge_release_boxes(void)
 {
 	docker_box_close_all();
 	docker_ipc_remove(judge_pending_ipc);
 	judge_pending_ipc[0] = '\0';
+}
+
+void
+judge_release(void)
+{
+	warm_drop();
+	judge_release_boxes();
 }
 
 int
@@ -713,7 +724,8 @@ judge_submission(const struct lang_set *langs, const struct request *req,
 	int64_t t0;
 	int rc = 0, r;
 
-	judge_release();	/* a caller that forgot: one submission's boxes at a time */
+	/* A caller that forgot: one submission's boxes at a time (the warm one stays). */
+	judge_release_boxes();
 	memset(&j, 0, sizeof j);
 	j.langs = langs;
 	j.req = req;

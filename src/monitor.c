@@ -50,7 +50,7 @@ struct monitor {
 
 	struct metrics_family	*judged, *judge_s, *queue_s, *in_flight, *running, *slots;
 	struct metrics_family	*infra, *retries, *started, *removed, *hits, *misses;
-	struct metrics_family	*lag, *docker_up;
+	struct metrics_family	*lag, *docker_up, *warm;
 };
 
 static void	monitor_render(struct buf *out, void *arg);
@@ -69,6 +69,7 @@ static const double monitor_queue_bounds[] = {
 static const char *const monitor_lang_status[] = { "language", "status", NULL };
 static const char *const monitor_topic_part[] = { "topic", "partition", NULL };
 static const char *const monitor_kind[] = { "kind", NULL };
+static const char *const monitor_outcome[] = { "outcome", NULL };
 
 /* Every metric: where struct monitor keeps it, and what it is. */
 struct monitor_family {
@@ -114,6 +115,10 @@ static const struct monitor_family monitor_families[] = {
 	{ MONITOR_AT(misses), METRICS_COUNTER, "scrc_build_cache_misses_total",
 	  "Builds the build cache did not have (and that were then built), by kind.",
 	  monitor_kind, NULL, 0 },
+	{ MONITOR_AT(warm), METRICS_COUNTER, "scrc_warm_boxes_total",
+	  "Boxes started ahead of their submission (SCRC_WARM_JUDGES): outcome=taken (a "
+	  "submission's sandbox was exactly that box) or outcome=unused (it was not, or it "
+	  "was sent away).", monitor_outcome, NULL, 0 },
 	{ MONITOR_AT(lag), METRICS_GAUGE, "scrc_consumer_lag",
 	  "Records of an assigned partition beyond the group's committed offset.",
 	  monitor_topic_part, NULL, 0 },
@@ -282,6 +287,10 @@ monitor_render(struct buf *out, void *arg)
 	    (double)tally_get(TALLY_BUILD_HITS));
 	metrics_set(mon->misses, (const char *const[]){ "submission" },
 	    (double)tally_get(TALLY_BUILD_MISSES));
+	metrics_set(mon->warm, (const char *const[]){ "taken" },
+	    (double)tally_get(TALLY_WARM_TAKEN));
+	metrics_set(mon->warm, (const char *const[]){ "unused" },
+	    (double)tally_get(TALLY_WARM_UNUSED));
 	/* Partitions come and go with rebalances: only today's are shown. */
 	metrics_reset(mon->lag);
 	if (kafka_lag(mon->k, MONITOR_KAFKA_WAIT_MS, monitor_lag_one, mon, why, sizeof why) != 0)

@@ -68,20 +68,40 @@ plan_setter_limits(const struct request_program *p, struct plan_limits *out)
 	    p->memory_limit_bytes > 0 ? p->memory_limit_bytes : PLAN_SETTER_MEMORY, 0, out);
 }
 
+/*
+ * What a run box holds besides the run (artifacts, inputs) goes by
+ * classes, powers of two from PLAN_EXTRA_MIN: boxes of submissions alike
+ * (one language, one problem's limits) are then alike to the byte, so
+ * that one started ahead of its submission (warm.h) serves any of them.
+ */
+#define PLAN_EXTRA_MIN		(16 * PLAN_MiB)
+
+static int64_t
+plan_class(int64_t v)
+{
+	int64_t c = PLAN_EXTRA_MIN;
+
+	while (c < v && c <= INT64_MAX / 2)
+		c *= 2;
+	return c < v ? v : c;
+}
+
 void
 plan_run_box(const struct lang_profile *lp, const char *submission_id, const char *role,
     const struct plan_limits *lim, int64_t artifact_bytes, int64_t max_io,
     int allowance_known, struct docker_box_spec *spec)
 {
+	int64_t extra = plan_class(util_add_sat(artifact_bytes, max_io));
+
 	memset(spec, 0, sizeof *spec);
 	spec->image = lp->run_image;
 	spec->submission_id = submission_id;
 	spec->role = role;
 	spec->workdir = lp->workdir;
 	/* The work dir tmpfs holds the artifacts and the inputs; /tmp what the program writes. */
-	spec->workdir_bytes = conf.workdir_bytes + artifact_bytes + max_io;
-	spec->memory_bytes = lim->memory_bytes + lp->memory_overhead_bytes + artifact_bytes +
-	    max_io + PLAN_BOX_HEADROOM;
+	spec->workdir_bytes = util_add_sat(conf.workdir_bytes, extra);
+	spec->memory_bytes = util_add_sat(util_add_sat(lim->memory_bytes,
+	    lp->memory_overhead_bytes), util_add_sat(extra, PLAN_BOX_HEADROOM));
 	spec->pids_limit = lp->pids_limit > 0 ? lp->pids_limit : conf.pids_limit;
 	spec->cpus = (double)conf.box_cpus_milli / 1000.0;
 	spec->box_path = conf.box_path;

@@ -25,6 +25,7 @@
 #include "request.h"
 #include "result.h"
 #include "util.h"
+#include "warm.h"
 #include "progcache.h"
 #include "selftest.h"
 #include "tally.h"
@@ -230,6 +231,35 @@ run_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
+/*
+ * A judge the worker started ahead of its submission (spare.h) was started
+ * before the record's fallback id was known: its stdin carries it first,
+ * as "LEN\n" and LEN bytes. Takes it off in, into *fallback. 0, or -1.
+ */
+static int
+run_spare_prefix(struct buf *in, char **fallback)
+{
+	char *nl = in->data != NULL ? memchr(in->data, '\n', in->len < 24 ? in->len : 24) : NULL;
+	char *end;
+	unsigned long long n;
+	size_t head;
+
+	if (nl == NULL || nl == in->data)
+		return -1;
+	errno = 0;
+	n = strtoull(in->data, &end, 10);
+	if (errno != 0 || end != nl || in->data[0] < '0' || in->data[0] > '9')
+		return -1;
+	head = (size_t)(nl - in->data) + 1;
+	if (n > in->len - head)
+		return -1;
+	*fallback = xmemdup(in->data + head, (size_t)n);
+	memmove(in->data, in->data + head + n, in->len - head - n);
+	in->len -= head + n;
+	in->data[in->len] = '\0';
+	return 0;
+}
+
 /* `scrc run FILE|-`: the JSON contract. */
 static int
 run_record(const char *path, int worker_child)
@@ -238,16 +268,29 @@ run_record(const char *path, int worker_child)
 	struct request req;
 	struct result res;
 	struct buf in;
-	const char *fallback;
-	char err[1024];
+	const char *fallback, *warm = worker_child ? getenv(WARM_ENV) : NULL;
+	char err[1024], *spare_id = NULL;
 	int rc = 0;
 
 	langs = load_langs();
 	check_box();
+	if (warm != NULL && *warm != '\0' && warm_start(warm, err, sizeof err) != 0)
+		log_warn("warm: no box started ahead: %s", err);
 	buf_init(&in);
 	if (read_all(path, &in) != 0)
 		fatal("%s: %s", path, strerror(errno));
-	fallback = getenv("SCRC_FALLBACK_ID");
+	if (warm != NULL && *warm != '\0') {
+		/* Not needed after all: the worker closed our stdin. */
+		if (in.len == 0) {
+			judge_release();
+			buf_free(&in);
+			lang_set_free(langs);
+			return 0;
+		}
+		if (run_spare_prefix(&in, &spare_id) != 0)
+			fatal("stdin: a judge started ahead expects \"LEN\\n\" and the id first");
+	}
+	fallback = spare_id != NULL ? spare_id : getenv("SCRC_FALLBACK_ID");
 	if (fallback == NULL || *fallback == '\0')
 		fallback = strcmp(path, "-") == 0 ? "stdin" : path;
 
@@ -274,6 +317,9 @@ run_record(const char *path, int worker_child)
 	 * and the end of our output lets it go on while the boxes are removed.
 	 */
 	if (worker_child && rc == 0) {
+		/* The box this needed first: the one to start ahead of the next. */
+		if (docker_first_ready() != NULL)
+			printf("%s %s\n", WORKER_WARM_LINE, docker_first_ready());
 		fputs(WORKER_FINAL_LINE "\n", stdout);
 		fflush(stdout);
 		fclose(stdout);
@@ -282,6 +328,7 @@ run_record(const char *path, int worker_child)
 	result_free(&res);
 	request_free(&req);
 	buf_free(&in);
+	free(spare_id);
 	lang_set_free(langs);
 	return rc;
 }

@@ -18,6 +18,7 @@
 #include "tally.h"
 #include "util.h"
 #include "verdict.h"
+#include "warm.h"
 
 struct setter {
 	const char			*what;
@@ -110,7 +111,8 @@ setter_place(struct setter *s, char *err, size_t err_size)
 	char why[512], *path;
 	size_t i;
 
-	s->box = docker_box_launch(&s->spec, why, sizeof why);
+	if ((s->box = warm_take(&s->spec)) == NULL)
+		s->box = docker_box_launch(&s->spec, why, sizeof why);
 	if (s->box == NULL || docker_box_ready(s->box, why, sizeof why) != 0) {
 		util_seterr(err, err_size, "%s container: %s", s->what, why);
 		return -1;

@@ -17,6 +17,8 @@ enum tally_counter {
 	TALLY_CACHE_MISSES,		/* one that had to be built */
 	TALLY_BUILD_HITS,		/* a submission's build taken from the cache */
 	TALLY_BUILD_MISSES,		/* one that had to be built */
+	TALLY_WARM_TAKEN,		/* a box started ahead that a submission took */
+	TALLY_WARM_UNUSED,		/* one that served nobody (not the box needed, died) */
 	TALLY_N
 };
 

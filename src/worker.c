@@ -42,8 +42,10 @@
 #include "reap.h"
 #include "request.h"
 #include "result.h"
+#include "spare.h"
 #include "tally.h"
 #include "util.h"
+#include "warm.h"
 #include "worker.h"
 
 /* Main loop cadence: the longest poll() on child pipes, in ms. */
@@ -92,6 +94,9 @@ struct worker_job {
 	int64_t			 received_ms;	/* monotonic */
 	char			*value;		/* the record, sent to each attempt */
 	size_t			 value_len;
+	char			*feed;		/* what this attempt's stdin gets: the value,
+						   or (a judge started ahead) the id first */
+	size_t			 feed_len;
 	int64_t			 watchdog_ms;	/* longest one attempt may take */
 	int64_t			 first_start_ms; /* monotonic: first attempt began, 0 = none */
 	int64_t			 ready_ms;	/* monotonic: the result was ready */
@@ -142,6 +147,8 @@ struct worker {
 	struct reap		*reap;		/* judges that answered, removing boxes */
 	char			*image_ids;	/* IMAGEID_ENV for the judges */
 	int64_t			 image_ids_at;	/* when it was listed */
+	uint64_t		 image_gen;	/* bumped when the listing changes */
+	struct spare_pool	*spares;	/* judges started ahead */
 };
 
 static volatile sig_atomic_t worker_signals;
@@ -276,6 +283,16 @@ worker_count(struct worker *w, int state_mask)
 	return n;
 }
 
+/* Drops what the last attempt's stdin got (a copy only for a spare). */
+static void
+worker_feed_free(struct worker_job *job)
+{
+	if (job->feed != job->value)
+		free(job->feed);
+	job->feed = NULL;
+	job->feed_len = 0;
+}
+
 static void
 worker_job_free(struct worker_job *job)
 {
@@ -285,6 +302,7 @@ worker_job_free(struct worker_job *job)
 	free(job->fallback_id);
 	free(job->language);
 	free(job->topic);
+	worker_feed_free(job);
 	free(job->value);
 	free(job->last_why);
 	buf_free(&job->out);
@@ -334,6 +352,9 @@ worker_image_ids(struct worker *w)
 		log_warn("worker: listing the images for the build cache: %s", why);
 		list = xstrdup("");
 	}
+	/* A judge started ahead under the old listing would key its builds wrong. */
+	if (w->image_ids != NULL && strcmp(w->image_ids, list) != 0)
+		w->image_gen++;
 	free(w->image_ids);
 	w->image_ids = list;
 	w->image_ids_at = now;
@@ -341,24 +362,25 @@ worker_image_ids(struct worker *w)
 }
 
 /*
- * Starts one attempt. Our ends of both pipes are close-on-exec, so no other
- * child inherits them (one would otherwise hold another's stdin open).
- * pipeline_start() closes the child's ends in this process itself.
+ * Starts a judge: for one submission (fallback_id given), or ahead of its
+ * submission with warm_key (the box to start, warm.h). Our ends of both
+ * pipes are close-on-exec, so no other child inherits them (one would
+ * otherwise hold another's stdin open); pipeline_start() closes the
+ * child's ends in this process itself. 0, or -1 with err.
  */
 static int
-worker_start_child(struct worker *w, struct worker_job *job)
+worker_spawn(struct worker *w, const char *fallback_id, const char *warm_key,
+    struct spare_child *c, char *err, size_t err_size)
 {
 	int in[2], out[2];
 	pipecmd *cmd;
 
 	if (pipe2(in, O_CLOEXEC) != 0) {
-		free(job->last_why);
-		job->last_why = xasprintf("pipe: %s", strerror(errno));
+		util_seterr(err, err_size, "pipe: %s", strerror(errno));
 		return -1;
 	}
 	if (pipe2(out, O_CLOEXEC) != 0) {
-		free(job->last_why);
-		job->last_why = xasprintf("pipe: %s", strerror(errno));
+		util_seterr(err, err_size, "pipe: %s", strerror(errno));
 		close(in[0]);
 		close(in[1]);
 		return -1;
@@ -367,7 +389,10 @@ worker_start_child(struct worker *w, struct worker_job *job)
 	pipecmd_arg(cmd, "run");
 	pipecmd_arg(cmd, "--worker-child");
 	pipecmd_arg(cmd, "-");
-	pipecmd_setenv(cmd, "SCRC_FALLBACK_ID", job->fallback_id);
+	if (fallback_id != NULL)
+		pipecmd_setenv(cmd, "SCRC_FALLBACK_ID", fallback_id);
+	if (warm_key != NULL)
+		pipecmd_setenv(cmd, WARM_ENV, warm_key);
 	if (conf.cache_bytes > 0)
 		pipecmd_setenv(cmd, IMAGEID_ENV, worker_image_ids(w));
 	if (w->tally_fd >= 0) {
@@ -377,18 +402,66 @@ worker_start_child(struct worker *w, struct worker_job *job)
 		pipecmd_setenv(cmd, TALLY_ENV, fd);
 	}
 	pipecmd_pre_exec(cmd, worker_child_setup, NULL, w);
-	job->pl = pipeline_new_commands(cmd, (void *)NULL);
-	pipeline_want_in(job->pl, in[0]);
-	pipeline_want_out(job->pl, out[1]);
+	c->pl = pipeline_new_commands(cmd, (void *)NULL);
+	pipeline_want_in(c->pl, in[0]);
+	pipeline_want_out(c->pl, out[1]);
 	/* Our SIGINT/SIGTERM handling must stay in force while children run. */
-	pipeline_ignore_signals(job->pl, 0);
-	pipeline_start(job->pl);	/* error(FATAL) only if fork itself fails */
-	job->pid = pipeline_get_pid(job->pl, 0);
-	job->in_fd = in[1];
-	job->out_fd = out[0];
+	pipeline_ignore_signals(c->pl, 0);
+	pipeline_start(c->pl);	/* error(FATAL) only if fork itself fails */
+	c->pid = pipeline_get_pid(c->pl, 0);
+	c->in_fd = in[1];
+	c->out_fd = out[0];
+	fcntl(c->in_fd, F_SETFL, fcntl(c->in_fd, F_GETFL) | O_NONBLOCK);
+	fcntl(c->out_fd, F_SETFL, fcntl(c->out_fd, F_GETFL) | O_NONBLOCK);
+	return 0;
+}
+
+/* spare_start_fn: a judge ahead of its submission. */
+static int
+worker_spawn_spare(void *arg, const char *key, struct spare_child *c, char *err,
+    size_t err_size)
+{
+	return worker_spawn(arg, NULL, key, c, err, err_size);
+}
+
+/*
+ * Starts one attempt: in the judge started ahead for its language when one
+ * waits (its stdin then gets the fallback id first, see scrc.c), else in
+ * a new one.
+ */
+static int
+worker_start_child(struct worker *w, struct worker_job *job)
+{
+	struct spare_child c;
+	char err[512];
+	int warm = 0;
+
+	worker_feed_free(job);
+	job->feed = job->value;
+	job->feed_len = job->value_len;
+	if (conf.cache_bytes > 0)
+		(void)worker_image_ids(w);	/* a stale listing is renewed first */
+	if (spare_take(w->spares, job->language, w->image_gen, &c) == 0) {
+		size_t idlen = strlen(job->fallback_id);
+		char head[32];
+		int n = snprintf(head, sizeof head, "%zu\n", idlen);
+
+		job->feed_len = (size_t)n + idlen + job->value_len;
+		job->feed = xmalloc(job->feed_len);
+		memcpy(job->feed, head, (size_t)n);
+		memcpy(job->feed + n, job->fallback_id, idlen);
+		memcpy(job->feed + n + idlen, job->value, job->value_len);
+		warm = 1;
+	} else if (worker_spawn(w, job->fallback_id, NULL, &c, err, sizeof err) != 0) {
+		free(job->last_why);
+		job->last_why = xstrdup(err);
+		return -1;
+	}
+	job->pl = c.pl;
+	job->pid = c.pid;
+	job->in_fd = c.in_fd;
+	job->out_fd = c.out_fd;
 	job->in_off = 0;
-	fcntl(job->in_fd, F_SETFL, fcntl(job->in_fd, F_GETFL) | O_NONBLOCK);
-	fcntl(job->out_fd, F_SETFL, fcntl(job->out_fd, F_GETFL) | O_NONBLOCK);
 	buf_reset(&job->out);
 	job->out_over = 0;
 	job->attempts++;
@@ -396,7 +469,8 @@ worker_start_child(struct worker *w, struct worker_job *job)
 		job->first_start_ms = util_now_ms();
 	job->deadline = util_add_sat(util_now_ms(), job->watchdog_ms);
 	job->state = WORKER_JOB_RUNNING;
-	log_debug("worker: %s: attempt %d, pid %ld", job->id, job->attempts, (long)job->pid);
+	log_debug("worker: %s: attempt %d, pid %ld%s", job->id, job->attempts, (long)job->pid,
+	    warm ? " (started ahead)" : "");
 	return 0;
 }
 
@@ -460,6 +534,7 @@ worker_publish(struct worker *w, struct worker_job *job, char *json, size_t len)
 	job->queued = 0;
 	job->state = WORKER_JOB_PUBLISHING;
 	job->ready_ms = util_now_ms();
+	worker_feed_free(job);
 	free(job->value);	/* no further attempt needs the record */
 	job->value = NULL;
 	worker_try_produce(w, job);
@@ -521,20 +596,33 @@ worker_line_ok(struct buf *out, size_t *len)
 
 /*
  * Whether a child's whole output is a result line and the trailer saying
- * the verdict is final; if so the trailer is dropped and *len is the
- * line's length.
+ * the verdict is final, with the warm line between them or not; if so
+ * both are dropped (the key goes to the spares) and *len is the line's
+ * length.
  */
 static int
-worker_final(struct worker_job *job, size_t *len)
+worker_final(struct worker *w, struct worker_job *job, size_t *len)
 {
 	static const char trailer[] = "\n" WORKER_FINAL_LINE "\n";
-	size_t n = sizeof trailer - 1;
+	static const char warm[] = "\n" WORKER_WARM_LINE " ";
+	size_t n = sizeof trailer - 1, i;
 	struct buf *out = &job->out;
 
 	if (job->out_over || out->len <= n || memcmp(out->data + out->len - n, trailer, n) != 0)
 		return 0;
 	out->len -= n - 1;	/* keeps the line's own newline */
 	out->data[out->len] = '\0';
+	/* The line before the trailer, when it is the warm line. */
+	for (i = out->len - 1; i > 0 && out->data[i - 1] != '\n'; i--)
+		;
+	if (i > 0 && out->len - i > sizeof warm - 1 &&
+	    memcmp(out->data + i - 1, warm, sizeof warm - 1) == 0) {
+		out->data[out->len - 1] = '\0';
+		if (job->language != NULL && memchr(out->data + i, '\0', out->len - 1 - i) == NULL)
+			spare_learn(w->spares, job->language, out->data + i + sizeof warm - 2);
+		out->len = i;
+		out->data[out->len] = '\0';
+	}
 	return worker_line_ok(out, len);
 }
 
@@ -657,12 +745,12 @@ worker_io(struct worker *w, int timeout_ms)
 		if (fds[i].revents == 0)
 			continue;
 		if (fds[i].fd == job->in_fd) {
-			r = write(job->in_fd, job->value + job->in_off,
-			    job->value_len - job->in_off);
+			r = write(job->in_fd, job->feed + job->in_off,
+			    job->feed_len - job->in_off);
 			if (r > 0)
 				job->in_off += (size_t)r;
 			if ((r < 0 && errno != EAGAIN && errno != EINTR) ||
-			    job->in_off >= job->value_len) {
+			    job->in_off >= job->feed_len) {
 				/* Done, or the child stopped reading (EPIPE). */
 				close(job->in_fd);
 				job->in_fd = -1;
@@ -697,7 +785,7 @@ worker_io(struct worker *w, int timeout_ms)
 		}
 		if (job->out_fd >= 0)
 			continue;
-		if (worker_final(job, &len)) {
+		if (worker_final(w, job, &len)) {
 			worker_hand_off(w, job, len);
 			continue;
 		}
@@ -1073,6 +1161,7 @@ worker_force_exit(struct worker *w)
 			if (kill(-job->pid, SIGKILL) != 0)
 				kill(job->pid, SIGKILL);
 		}
+	spare_kill_all(w->spares);
 	reap_kill_all(w->reap);
 	log_warn("worker: second signal (%d): killed the judges, exiting now; "
 	    "uncommitted submissions will be judged again", sig);
@@ -1136,6 +1225,7 @@ worker_main(void)
 		w->tally_fd = monitor_tally_fd(w->mon);
 	}
 	w->reap = reap_new();
+	w->spares = spare_new(conf.warm_judges, worker_spawn_spare, w, w->reap);
 	w->started_ms = w->stats_at = util_now_ms();
 	log_info("worker %s starting: brokers=%s topic=%s results=%s group=%s parallel=%lld "
 	    "expected=%lld retries=%lld drain=%lldms judge=%s", w->name,
@@ -1218,6 +1308,7 @@ worker_main(void)
 		}
 
 		worker_dispatch(w);
+		spare_tick(w->spares, w->stop == WORKER_RUN, w->image_gen);
 		worker_io(w, WORKER_TICK_MS);
 		worker_stats(w, 0);
 		monitor_tick(w->mon, worker_count(w, WORKER_ALL),
@@ -1252,7 +1343,9 @@ worker_main(void)
 	if (w->stop != WORKER_STOP_FATAL && kafka_commit(w->k, why, sizeof why) != 0)
 		log_warn("worker: final %s", why);
 	kafka_close(w->k, w->stop == WORKER_STOP_FATAL ? 0 : WORKER_FLUSH_MS);
-	/* Answered judges still removing boxes: none may outlive us. */
+	/* Answered judges still removing boxes, and spares: none may outlive us. */
+	spare_free(w->spares);
+	w->spares = NULL;
 	reap_free(w->reap, WORKER_REAP_MS);
 	w->reap = NULL;
 	for (job = w->jobs; job != NULL; job = next) {

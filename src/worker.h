@@ -20,6 +20,12 @@
  * at once, and reaps the child later, while it removes its boxes.
  */
 #define WORKER_FINAL_LINE	"scrc-final"
+/*
+ * A line between the result and the trailer: "scrc-warm KEY", the key
+ * (docker_spec_key) of the box that judge needed first, which the worker
+ * hands to the next judge it starts ahead for the same language.
+ */
+#define WORKER_WARM_LINE	"scrc-warm"
 
 /*
  * The longest one attempt at judging may take before the worker kills it,

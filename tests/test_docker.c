@@ -382,6 +382,82 @@ test_file_decode(void **state)
 		assert_int_equal(docker_file_decode(bad[i].p, bad[i].len, &f), -1);
 }
 
+/* A spec's key names its sandbox, not its submission, and parses back. */
+static void
+test_spec_key(void **state)
+{
+	struct docker_box_spec s, t;
+	char *k, *k2, *copy;
+	static const char *const bad[] = {
+		"", "k1", "k2|i|/box|/b|1|2|3|4|5", "k1|i|/box|/b|1|2|3|4",
+		"k1|i|/box|/b|1|2|3|4|5|6", "k1||/box|/b|1|2|3|4|5", "k1|i|/box|/b|-1|2|3|4|5",
+		"k1|i|/box|/b|1|2|3|4|x", "k1|i|/box|/b|1|2|3|4|", "k1|i|/box|/b|1|2|3|4|99999999999999999999",
+	};
+	size_t i;
+
+	(void)state;
+	memset(&s, 0, sizeof s);
+	s.image = "scrc/python:bookworm";
+	s.submission_id = "sub-1";
+	s.role = "run";
+	s.workdir = "/box";
+	s.box_path = "/usr/lib/scrc/scrc-box";
+	s.memory_bytes = 300 << 20;
+	s.workdir_bytes = 80 << 20;
+	s.pids_limit = 64;
+	s.cpus = 1.5;
+	s.uid = 12345;
+	s.allowance = 256 << 20;
+	k = docker_spec_key(&s);
+	assert_non_null(k);
+	assert_null(strstr(k, "sub-1"));
+	assert_null(strstr(k, "12345"));
+	/* Another submission, role or uid: the same box. */
+	s.submission_id = "sub-2";
+	s.role = "build";
+	s.uid = 7;
+	k2 = docker_spec_key(&s);
+	assert_string_equal(k, k2);
+	free(k2);
+	copy = strdup(k);
+	assert_int_equal(docker_spec_parse(copy, &t), 0);
+	assert_string_equal(t.image, s.image);
+	assert_string_equal(t.workdir, s.workdir);
+	assert_string_equal(t.box_path, s.box_path);
+	assert_int_equal(t.memory_bytes, s.memory_bytes);
+	assert_int_equal(t.workdir_bytes, s.workdir_bytes);
+	assert_int_equal(t.pids_limit, s.pids_limit);
+	assert_true(t.cpus > 1.499 && t.cpus < 1.501);
+	assert_int_equal(t.allowance, s.allowance);
+	assert_null(t.submission_id);
+	assert_null(t.ipc_volume);
+	k2 = docker_spec_key(&t);
+	assert_string_equal(k, k2);
+	free(k2);
+	free(copy);
+	/* Any size differs: another box. */
+	s.memory_bytes++;
+	k2 = docker_spec_key(&s);
+	assert_string_not_equal(k, k2);
+	free(k2);
+	/* No key for what cannot be started ahead or carried on one line. */
+	s.ipc_volume = "scrc-ipc-x";
+	assert_null(docker_spec_key(&s));
+	s.ipc_volume = NULL;
+	s.image = "a|b";
+	assert_null(docker_spec_key(&s));
+	s.image = "a\nb";
+	assert_null(docker_spec_key(&s));
+	s.image = NULL;
+	assert_null(docker_spec_key(&s));
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		copy = strdup(bad[i]);
+		assert_int_equal(docker_spec_parse(copy, &t), -1);
+		free(copy);
+	}
+	free(k);
+}
+
 static void
 test_box_name(void **state)
 {
@@ -777,6 +853,7 @@ main(void)
 		cmocka_unit_test(test_exec_encode),
 		cmocka_unit_test(test_result_decode),
 		cmocka_unit_test(test_file_decode),
+		cmocka_unit_test(test_spec_key),
 		cmocka_unit_test(test_box_name),
 		cmocka_unit_test(test_box_args),
 		cmocka_unit_test(test_box_args_bad),

@@ -14,6 +14,8 @@
 #include <cmocka.h>
 
 #include "conf.h"
+#include "docker.h"
+#include "lang.h"
 #include "plan.h"
 
 #define MiB (1024LL * 1024)
@@ -143,6 +145,52 @@ test_setter_limits(void **state)
 	assert_int_equal(lim.memory_bytes, 64 * MiB);
 }
 
+/*
+ * A run box's extras (artifacts + inputs) go by classes, so that boxes of
+ * submissions alike have one key (docker_spec_key) and one started ahead
+ * serves them all; a bigger need still gets a bigger box.
+ */
+static void
+test_run_box_classes(void **state)
+{
+	struct lang_profile lp;
+	struct plan_limits lim;
+	struct docker_box_spec a, b, c, d;
+	char *ka, *kb, *kc;
+
+	(void)state;
+	memset(&lp, 0, sizeof lp);
+	lp.run_image = "img";
+	lp.workdir = "/box";
+	lp.memory_overhead_bytes = 8 * MiB;
+	memset(&lim, 0, sizeof lim);
+	lim.memory_bytes = 64 * MiB;
+	plan_run_box(&lp, "s1", "run", &lim, 1000, 20, 1, &a);
+	plan_run_box(&lp, "s2", "run", &lim, 3 * MiB, 5 * MiB, 1, &b);
+	plan_run_box(&lp, "s3", "run", &lim, 10 * MiB, 7 * MiB, 1, &c);
+	assert_int_equal(a.workdir_bytes, conf.workdir_bytes + 16 * MiB);
+	assert_int_equal(a.memory_bytes, 64 * MiB + 8 * MiB + 16 * MiB + 16 * MiB);
+	assert_int_equal(a.allowance, 72 * MiB);
+	assert_int_equal(c.workdir_bytes, conf.workdir_bytes + 32 * MiB);
+	ka = docker_spec_key(&a);
+	kb = docker_spec_key(&b);
+	kc = docker_spec_key(&c);
+	assert_non_null(ka);
+	assert_string_equal(ka, kb);
+	assert_string_not_equal(ka, kc);
+	/* The allowance told at creation is part of the box. */
+	plan_run_box(&lp, "s4", "run", &lim, 1000, 20, 0, &d);
+	free(kc);
+	kc = docker_spec_key(&d);
+	assert_string_not_equal(ka, kc);
+	/* Huge inputs saturate rather than wrap. */
+	plan_run_box(&lp, "s5", "run", &lim, INT64_MAX, INT64_MAX, 1, &d);
+	assert_true(d.workdir_bytes > 0 && d.memory_bytes > 0);
+	free(ka);
+	free(kb);
+	free(kc);
+}
+
 static int
 setup(void **state)
 {
@@ -159,6 +207,7 @@ main(void)
 		cmocka_unit_test(test_limits_saturate),
 		cmocka_unit_test(test_factors),
 		cmocka_unit_test(test_setter_limits),
+		cmocka_unit_test(test_run_box_classes),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -394,25 +394,33 @@ for r in res:
 	sub warm-2 67108864 'x = b"y" * (160 << 20); print("ok")'
 	wait_judged "$W/w1.log" 2 120 || { tail -n 30 "$W/w1.log"; false; }
 	grep -q "warm: the box started ahead (k1|.*) is not this one (k1|" "$W/w1.log"
-	# Its own box replaced the spare: the next 64 MiB one takes it (a new
-	# source: a cached build needs no syntax check, so another box).
+	# Its own box replaced the spare: the next 64 MiB one takes it.
 	sleep 1
 	sub warm-3 67108864 'print("o" + "k")'
 	wait_judged "$W/w1.log" 3 120 || { tail -n 30 "$W/w1.log"; false; }
 	[ "$(grep -c 'warm: taking the box started ahead' "$W/w1.log")" -eq 1 ]
 	grep -q 'warm-3: attempt 1, pid [0-9]* (started ahead)' "$W/w1.log"
-	# The metrics say so too: one taken, and at least warm-2's not.
+	# The same source again: the cache answers its syntax check, and the
+	# box it asks for is still the one a check would have shared.
+	sleep 1
+	sub warm-4 67108864 'print("o" + "k")'
+	wait_judged "$W/w1.log" 4 120 || { tail -n 30 "$W/w1.log"; false; }
+	[ "$(grep -c 'warm: taking the box started ahead' "$W/w1.log")" -eq 2 ]
+	grep -q 'warm-4: attempt 1, pid [0-9]* (started ahead)' "$W/w1.log"
+	# The metrics say so too: two taken, and at least warm-2's not.
 	local port
 	port=$(sed -n 's/.*serving \/metrics and \/healthz on .* (port \([0-9]*\)).*/\1/p' "$W/w1.log")
 	curl -s "http://127.0.0.1:$port/metrics" > "$W/metrics.txt"
-	grep -qx 'scrc_warm_boxes_total{outcome="taken"} 1' "$W/metrics.txt"
+	grep -qx 'scrc_warm_boxes_total{outcome="taken"} 2' "$W/metrics.txt"
 	grep -Eqx 'scrc_warm_boxes_total\{outcome="unused"\} [1-9][0-9]*' "$W/metrics.txt"
 	kill -TERM "$WORKER_PID"
 	wait_exit "$WORKER_PID" 60 || { tail -n 30 "$W/w1.log"; false; }
-	$KT collect "$R" --count 3 --all --timeout 30 >"$W/res.jsonl"
+	$KT collect "$R" --count 4 --all --timeout 30 >"$W/res.jsonl"
 	results_check "$W/res.jsonl" '
 st = {r["id"]: r["status"] for r in res}
-assert st == {"warm-1": "OK", "warm-2": "ML", "warm-3": "OK"}, st'
+assert st == {"warm-1": "OK", "warm-2": "ML", "warm-3": "OK", "warm-4": "OK"}, st
+b = {r["id"]: r.get("build", {}) for r in res}
+assert b["warm-4"].get("cached") is True, b["warm-4"]'
 	# The spares went with the worker, their boxes with them.
 	[ -z "$("$DOCKER" ps -aq --filter label=scrc.submission=warm)" ]
 	! grep -q 'exited while waiting' "$W/w1.log"

@@ -102,7 +102,11 @@ judge_files_bytes(const struct request *req)
 	return n;
 }
 
-/* What a run box's artifacts may take: known without a build, bounded with one. */
+/*
+ * What a run box's artifacts may take: known without a build or from the
+ * cache, bounded with a build; shared_build asks for the room a build in the
+ * box takes, which a cached build of the same profile asks for too.
+ */
 static int64_t
 judge_artifacts_bytes(const struct judge *j, int shared_build)
 {
@@ -111,11 +115,13 @@ judge_artifacts_bytes(const struct judge *j, int shared_build)
 	if (j->lp->build_argv == NULL)
 		return src;
 	if (j->cached) {
+		int64_t got = 0;
 		size_t i;
 
-		for (i = 0, src = 0; i < j->files.n; i++)
-			src += (int64_t)j->files.v[i].len;
-		return src;
+		for (i = 0; i < j->files.n; i++)
+			got += (int64_t)j->files.v[i].len;
+		/* The shape a shared build would have had, when it holds them. */
+		return shared_build && got < 2 * src + PLAN_MiB ? 2 * src + PLAN_MiB : got;
 	}
 	/* A build in the box leaves its copy until the first test: two. */
 	return shared_build ? 2 * src + PLAN_MiB : PLAN_ARTIFACT_MAX;
@@ -190,22 +196,31 @@ judge_prepare(struct judge *j)
  * their own that no test ever sees; scrc-box's reserve takes back what
  * the box has beyond a run's needs before the first test, at the cost of
  * making it resident: a compiler's gigabyte is not worth that.
+ *
+ * A cached build of such a profile asks for the very box its build would
+ * have shared (sized for the build, the allowance told at the first run,
+ * not at the start): the box a worker starts ahead of a submission
+ * (warm.c) then serves its language's next submission whether or not the
+ * cache answers it. The reserve's fill moves from the box's start to the
+ * first test; it costs the same memory either way.
  */
 static int
 judge_launch(struct judge *j)
 {
 	const struct lang_profile *lp = j->lp;
 	int64_t max_input = judge_max_input(j->req), need;
+	int share_shape;
 
 	need = j->lim.memory_bytes + lp->memory_overhead_bytes + judge_artifacts_bytes(j, 1) +
 	    max_input + 16 * PLAN_MiB;
-	j->shared = !j->cached && lp->build_argv != NULL && lp->build_image != NULL &&
+	share_shape = lp->build_argv != NULL && lp->build_image != NULL &&
 	    strcmp(lp->build_image, lp->run_image) == 0 &&
 	    lp->build_memory_bytes <= need + JUDGE_SHARE_EXTRA;
-	plan_run_box(lp, j->req->id, "run", &j->lim, judge_artifacts_bytes(j, j->shared),
-	    max_input, !j->shared, &j->spec);
+	j->shared = share_shape && !j->cached;
+	plan_run_box(lp, j->req->id, "run", &j->lim, judge_artifacts_bytes(j, share_shape),
+	    max_input, !share_shape, &j->spec);
 	/* A build sharing the box gets the memory its profile allows. */
-	if (j->shared && j->spec.memory_bytes < lp->build_memory_bytes)
+	if (share_shape && j->spec.memory_bytes < lp->build_memory_bytes)
 		j->spec.memory_bytes = lp->build_memory_bytes;
 	if (j->req->interactor != NULL) {
 		if (docker_ipc_create(j->req->id, j->ipc, sizeof j->ipc, j->err,

@@ -322,7 +322,6 @@ result_big(struct json_writer *w, const char *key, const char *s, size_t len, si
 	return cut;
 }
 
-/* "score", "max_score" and "groups" of a scored result. */
 /* "build": what the build step cost this time (nothing when cached). */
 static void
 result_build(struct json_writer *w, const struct result_build *b)
@@ -340,6 +339,7 @@ result_build(struct json_writer *w, const struct result_build *b)
 	json_obj_end(w);
 }
 
+/* "score", "max_score" and "groups" of a scored result. */
 static void
 result_scores(struct json_writer *w, const struct result *r)
 {

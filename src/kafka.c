@@ -13,11 +13,14 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
@@ -60,6 +63,7 @@ struct kafka {
 	struct kafka_partition	*parts;
 	size_t			 pending;
 	int			 fatal;
+	int			 wake[2];	/* readable when records wait: -1 none */
 };
 
 static struct kafka *kafka_open_blocked(const struct kafka_callbacks *cb, char *errstr,
@@ -79,6 +83,7 @@ static struct kafka_partition *kafka_part_find(struct kafka *k, const char *topi
 static void	kafka_part_advance(struct kafka *k, struct kafka_partition *p);
 static void	kafka_part_unlist(struct kafka *k, const char *topic, int32_t partition);
 static void	kafka_mark_release(struct kafka *k, struct kafka_mark *mark);
+static void	kafka_wake_open(struct kafka *k);
 
 static int
 kafka_set(rd_kafka_conf_t *rc, const char *name, const char *value, char *errstr,
@@ -317,6 +322,7 @@ kafka_open_blocked(const struct kafka_callbacks *cb, char *errstr, size_t errstr
 	int64_t max_bytes;
 
 	k->cb = *cb;
+	k->wake[0] = k->wake[1] = -1;
 	if (conf.embedded_kafka) {
 		if (kafka_mock_start(k, errstr, errstr_size) != 0)
 			goto fail;
@@ -376,6 +382,7 @@ kafka_open_blocked(const struct kafka_callbacks *cb, char *errstr, size_t errstr
 	}
 	cc = NULL;
 	rd_kafka_poll_set_consumer(k->consumer);
+	kafka_wake_open(k);
 
 	topics = rd_kafka_topic_partition_list_new(1);
 	rd_kafka_topic_partition_list_add(topics, conf.topic, RD_KAFKA_PARTITION_UA);
@@ -412,6 +419,39 @@ void
 kafka_serve(struct kafka *k)
 {
 	rd_kafka_poll(k->producer, 0);
+}
+
+/*
+ * A pipe librdkafka writes a byte to when the consumer queue gets an event
+ * while empty, so that a caller sleeping in poll() wakes for a record at
+ * once instead of at its next tick. Without it (no pipe), the tick alone.
+ */
+static void
+kafka_wake_open(struct kafka *k)
+{
+	rd_kafka_queue_t *q;
+
+	k->wake[0] = k->wake[1] = -1;
+	if (pipe2(k->wake, O_NONBLOCK | O_CLOEXEC) != 0) {
+		log_warn("kafka: wake-up pipe: %s (records wait for the next tick)",
+		    strerror(errno));
+		k->wake[0] = k->wake[1] = -1;
+		return;
+	}
+	q = rd_kafka_queue_get_consumer(k->consumer);
+	rd_kafka_queue_io_event_enable(q, k->wake[1], "r", 1);
+	rd_kafka_queue_destroy(q);
+}
+
+int
+kafka_wake_fd(struct kafka *k)
+{
+	char buf[256];
+
+	if (k->wake[0] >= 0)
+		while (read(k->wake[0], buf, sizeof buf) > 0)
+			;
+	return k->wake[0];
 }
 
 static struct kafka_partition *
@@ -636,6 +676,12 @@ kafka_close(struct kafka *k, int flush_ms)
 		if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
 			log_warn("kafka: consumer close: %s", rd_kafka_err2str(err));
 		rd_kafka_destroy(k->consumer);
+	}
+	/* After the consumer: its queue writes to the pipe until destroyed. */
+	if (k->wake[0] >= 0) {
+		close(k->wake[0]);
+		close(k->wake[1]);
+		k->wake[0] = k->wake[1] = -1;
 	}
 	while ((p = k->parts) != NULL)
 		kafka_part_unlist(k, p->topic, p->partition);

@@ -63,6 +63,12 @@ const char	*kafka_bootstrap(const struct kafka *k);
 rd_kafka_message_t *kafka_consume(struct kafka *k, int timeout_ms);
 /* Serves the producer's delivery reports and error callbacks. */
 void		 kafka_serve(struct kafka *k);
+/*
+ * A descriptor to poll() for reading beside the caller's own: it becomes
+ * readable when the consumer has something for kafka_consume. Each call
+ * first empties it (call it just before poll()). -1: none, use a timeout.
+ */
+int		 kafka_wake_fd(struct kafka *k);
 
 /*
  * Starts tracking a consumed record. Must be called in consumption order.

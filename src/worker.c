@@ -48,6 +48,17 @@
 #include "warm.h"
 #include "worker.h"
 
+/*
+ * Records held beyond the slots, waiting for one. librdkafka acts on a
+ * resume of paused partitions only at its broker thread's next wake-up, up
+ * to a second later when nothing was being fetched (measured: a record
+ * produced just after a resume waited 586-1003 ms, at one submission in
+ * flight): pausing only once a record waits keeps that off the path, as a
+ * slot that frees starts the waiting record at once and the fetch resumes
+ * while it is judged. A record waiting here is not committed: a revoke
+ * abandons it for its partition's next owner, a crash redelivers it.
+ */
+#define WORKER_AHEAD		1
 /* Main loop cadence: the longest poll() on child pipes, in ms. */
 #define WORKER_TICK_MS		50
 /* Backoff between attempts: 1 s, 2 s, 4 s, ... capped. */
@@ -720,9 +731,14 @@ worker_io(struct worker *w, int timeout_ms)
 	char chunk[65536];
 	size_t limit = (size_t)conf.max_message_bytes + 65536, len;
 
-	cap = 2 * worker_count(w, WORKER_MASK(WORKER_JOB_RUNNING)) + 1;
+	cap = 2 * worker_count(w, WORKER_MASK(WORKER_JOB_RUNNING)) + 2;
 	fds = xcalloc(cap, sizeof *fds);
 	owner = xcalloc(cap, sizeof *owner);
+	/* A record arriving while we sleep here wakes us (kafka_wake_fd). */
+	if ((fds[n].fd = kafka_wake_fd(w->k)) >= 0) {
+		fds[n].events = POLLIN;
+		owner[n++] = NULL;
+	}
 	for (job = w->jobs; job != NULL; job = job->next) {
 		if (job->state != WORKER_JOB_RUNNING)
 			continue;
@@ -742,7 +758,7 @@ worker_io(struct worker *w, int timeout_ms)
 
 	for (i = 0; i < n; i++) {
 		job = owner[i];
-		if (fds[i].revents == 0)
+		if (fds[i].revents == 0 || job == NULL)
 			continue;
 		if (fds[i].fd == job->in_fd) {
 			r = write(job->in_fd, job->feed + job->in_off,
@@ -1265,9 +1281,9 @@ worker_main(void)
 				worker_try_produce(w, job);
 
 		/*
-		 * Take records while there is a free slot; poll once even
-		 * when full (rebalances, max.poll.interval.ms). A record that
-		 * still arrives while paused is kept, never lost.
+		 * Take records while there is a free slot or room ahead; poll
+		 * once even when full (rebalances, max.poll.interval.ms). A
+		 * record that still arrives while paused is kept, never lost.
 		 */
 		for (;;) {
 			active = worker_count(w, WORKER_ACTIVE);
@@ -1276,13 +1292,14 @@ worker_main(void)
 				break;
 			worker_accept(w, m);
 			rd_kafka_message_destroy(m);
-			if (w->stop != WORKER_RUN || active + 1 >= (size_t)conf.max_parallel ||
+			if (w->stop != WORKER_RUN ||
+			    active + 1 >= (size_t)conf.max_parallel + WORKER_AHEAD ||
 			    worker_enough(w))
 				break;
 		}
 		active = worker_count(w, WORKER_ACTIVE);
-		want_pause = w->stop != WORKER_RUN || active >= (size_t)conf.max_parallel ||
-		    worker_enough(w);
+		want_pause = w->stop != WORKER_RUN ||
+		    active >= (size_t)conf.max_parallel + WORKER_AHEAD || worker_enough(w);
 		/*
 		 * A pause is also re-asserted every second (cheap), so that
 		 * partitions that came and went in a rebalance always end up

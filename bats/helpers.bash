@@ -78,9 +78,101 @@ create_topic() {
 judge() {
 	local rc=0 t0
 	t0=$(date +%s%N)
-	"$SCRC" run "$1" > "$1.out" 2> "$1.err" || rc=$?
+	if [ -n "${REUSE_DIR:-}" ] && [ "$(reuse_env)" = "$(cat "$REUSE_DIR/env")" ]; then
+		reuse_judge "$1" || rc=$?
+	else
+		"$SCRC" run "$1" > "$1.out" 2> "$1.err" || rc=$?
+	fi
 	ELAPSED_MS=$((($(date +%s%N) - t0) / 1000000))
 	check_judged "$1" "$rc"
+}
+
+# Reuse mode (SCRC_TEST_REUSE=1; .ci/run runs the hostile suites so a
+# second time): judge hands every record of the file to one worker's judge
+# (`scrc run --worker-child -`, started again whenever it exits) instead of
+# a `scrc run` each, so each submission runs in the boxes the one before
+# it used, reset, as in a worker. A test that changes scrc's environment
+# for its judge gets a `scrc run` of its own.
+
+# reuse_env: the scrc settings a judge would see (the cache dir is per test).
+reuse_env() {
+	env | grep '^SCRC_' | grep -v '^SCRC_CACHE_DIR=' | sort
+}
+
+# reuse_start: in a suite's setup_file, starts the judge when asked for.
+reuse_start() {
+	[ "${SCRC_TEST_REUSE:-0}" = 1 ] || return 0
+	export REUSE_DIR=$BATS_FILE_TMPDIR/reuse
+	mkdir -p "$REUSE_DIR"
+	rm -f "$REUSE_DIR/in" "$REUSE_DIR/stop"
+	mkfifo "$REUSE_DIR/in"
+	: > "$REUSE_DIR/out"
+	: > "$REUSE_DIR/err"
+	reuse_env > "$REUSE_DIR/env"
+	# The loop holds the FIFO's read end and the holder its write end, so
+	# the judge never meets the end of its input between two tests.
+	(
+		while [ ! -e "$REUSE_DIR/stop" ]; do
+			SCRC_VERBOSE=1 "$SCRC" run --worker-child - >> "$REUSE_DIR/out" \
+				2>> "$REUSE_DIR/err" || true
+			echo "reuse-judge-exited" >> "$REUSE_DIR/err"
+		done
+	) < "$REUSE_DIR/in" 3>&- &
+	echo $! > "$REUSE_DIR/loop.pid"
+	sleep 100000 > "$REUSE_DIR/in" 3>&- &
+	echo $! > "$REUSE_DIR/holder.pid"
+}
+
+# reuse_stop: in teardown_file: the judge's input ends, it removes its boxes.
+reuse_stop() {
+	local i pid
+	[ -n "${REUSE_DIR:-}" ] && [ -e "$REUSE_DIR/loop.pid" ] || return 0
+	touch "$REUSE_DIR/stop"
+	kill "$(cat "$REUSE_DIR/holder.pid")" 2>/dev/null || true
+	pid=$(cat "$REUSE_DIR/loop.pid")
+	for ((i = 0; i < 600; i++)); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	echo "the reusing judge did not stop in 60 s" >&2
+	return 1
+}
+
+# reuse_events: the judge's submissions done (boxes ready, or it exited).
+reuse_events() {
+	grep -c 'boxes are ready for the next submission\|^reuse-judge-exited' "$REUSE_DIR/err"
+}
+
+# reuse_judge FILE: judges FILE in the reusing judge, its line in FILE.out,
+# and waits until the judge has removed or reset its boxes.
+reuse_judge() {
+	local n0 e0 i
+	n0=$(grep -c '^{' "$REUSE_DIR/out") || true
+	e0=$(reuse_events) || true
+	frames "$1" > "$REUSE_DIR/in"
+	for ((i = 0; i < 6000; i++)); do
+		if [ "$(grep -c '^{' "$REUSE_DIR/out")" -gt "$n0" ] &&
+		    [ "$(reuse_events)" -gt "$e0" ]; then
+			grep '^{' "$REUSE_DIR/out" | sed -n "$((n0 + 1))p" > "$1.out"
+			tail -n 200 "$REUSE_DIR/err" > "$1.err"
+			return 0
+		fi
+		if ! kill -0 "$(cat "$REUSE_DIR/loop.pid")" 2>/dev/null; then
+			echo "the reusing judge is gone" >&2
+			return 1
+		fi
+		sleep 0.1
+	done
+	echo "the reusing judge did not answer $1 in 600 s" >&2
+	tail -n 30 "$REUSE_DIR/err" >&2
+	return 1
+}
+
+# reuse_kept: the containers the reusing judge holds for the next submission.
+reuse_kept() {
+	[ -n "${REUSE_DIR:-}" ] || return 0
+	grep 'boxes are ready for the next submission\|^reuse-judge-exited' "$REUSE_DIR/err" |
+		tail -n 1 | sed -n 's/.*next submission://p'
 }
 
 # check_judged FILE RC: the checks of judge, for a run made elsewhere.
@@ -133,6 +225,17 @@ make_sub() {
 		"{id: \$id, language: \$lang, source: \$src} + (${4:-$LIMITS})" > "$1"
 }
 
+# frames FILE...: the records as a worker's judge reads them on its stdin
+# (worker.h): for each, its id and then the record, "LEN\n" and LEN bytes.
+frames() {
+	local f id
+	for f in "$@"; do
+		id=$(jq -r .id "$f")
+		printf '%d\n%s%d\n' "$(printf '%s' "$id" | wc -c)" "$id" "$(wc -c < "$f")"
+		cat "$f"
+	done
+}
+
 # faster_than MS: fail unless the last judge took less than MS.
 faster_than() {
 	if [ "$ELAPSED_MS" -ge "$1" ]; then
@@ -158,14 +261,20 @@ containers_of() {
 	[ -n "$ids" ] || return 0
 	# inspect, not ps --format: podman's ps cannot print one label.
 	# shellcheck disable=SC2086
-	"$DOCKER" inspect -f '{{.Id}} {{index .Config.Labels "scrc.submission"}} {{.State.Status}}' \
+	"$DOCKER" inspect -f \
+		'{{.Id}} {{index .Config.Labels "scrc.submission"}} {{.State.Status}} {{.Name}}' \
 		$ids 2>/dev/null | awk -v p="$1" 'index($2, p) == 1'
 }
 
-# no_containers_left: fail when a container of this test survives.
+# no_containers_left: fail when a container of this test survives (the
+# ones the reusing judge holds aside).
 no_containers_left() {
-	local left
+	local left kept name
 	left=$(containers_of "$ID-")
+	kept=$(reuse_kept)
+	for name in $kept; do
+		left=$(grep -v " /\?$name\$" <<< "$left" || true)
+	done
 	if [ -n "$left" ]; then
 		echo "containers left behind: $left" >&2
 		return 1

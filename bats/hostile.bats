@@ -19,6 +19,11 @@ setup_file() {
 	# Every submission id of this file starts with this: the containers
 	# it creates are found by their scrc.submission label.
 	export HOSTILE_ID=hostile-bats-$(date +%s)-$$
+	reuse_start
+}
+
+teardown_file() {
+	reuse_stop
 }
 
 setup() {
@@ -260,6 +265,7 @@ setup() {
 
 @test "after the whole file: no scrc container survives" {
 	local left others
+	reuse_stop	# its judge's input ends: it removes the boxes it held
 	left=$(containers_of "$HOSTILE_ID-")
 	if [ -n "$left" ]; then
 		echo "containers of this file left behind: $left" >&2

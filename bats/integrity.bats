@@ -6,7 +6,8 @@
 # each other; cleaning up after it is bounded; a failure after its code ran
 # is never retried into another verdict; only a failed run is reclassified
 # by the runtime's OOM message; each box has a CPU cap; our seccomp profile
-# refuses io_uring; programs of concurrent boxes have different uids.
+# refuses io_uring; programs of concurrent boxes have different uids; a box
+# reset for another submission is as it was fresh.
 #
 # Needs $SCRC, $SCRC_BOX, $SCRC_LANG_DIR (make check-integration sets them),
 # a Docker daemon and the scrc/ images. Programs: bats/programs/hostile/.
@@ -18,6 +19,11 @@ LIMITS='{limits: {time_limit_ms: 1000, memory_limit_bytes: 67108864}}'
 setup_file() {
 	need_env
 	export INTEGRITY_ID=integrity-bats-$(date +%s)-$$
+	reuse_start
+}
+
+teardown_file() {
+	reuse_stop
 }
 
 setup() {
@@ -241,8 +247,49 @@ tests_of() {
 	[ "$DOCKER" = podman ] || [[ "$output" == *"io_uring_setup: ALLOWED"* ]]
 }
 
+@test "a box reset after a hostile submission is what a fresh box is to the next one" {
+	local R
+	R=$(repo_root)/bats/programs/reuse
+	# Every build a miss: the three share one build box and one run box.
+	export SCRC_CACHE_BYTES=0
+	# Its extra file lies beside its program: gone for the next one too.
+	make_sub "$T/leave.json" c "$R/leave.c" "$LIMITS + {files: [{name: \"left.txt\", content: \"left\\n\"}]}"
+	make_sub "$T/look.json" c "$R/look.c"
+	make_sub "$T/again.json" c "$R/look.c"
+	"$SCRC" run "$T/look.json" > "$T/fresh.out"
+	frames "$T/leave.json" "$T/look.json" "$T/again.json" |
+		SCRC_VERBOSE=1 "$SCRC" run --worker-child - > "$T/seq.out" 2> "$T/seq.err"
+	grep '^{' "$T/seq.out" > "$T/seq.jsonl"
+	[ "$(wc -l < "$T/seq.jsonl")" -eq 3 ]
+	"$PYTHON" - "$T/fresh.out" "$T/seq.jsonl" <<'EOF'
+import json, sys
+fresh = json.load(open(sys.argv[1]))
+leave, look, again = [json.loads(l) for l in open(sys.argv[2])]
+host = lambda r: r["stdout"].split("\n", 1)[0]
+view = lambda r: r["stdout"].split("\n", 1)[1]
+# It left all it meant to: IPC objects of each kind, a daemon with 100 inotify instances.
+assert leave["status"] == "OK", leave
+assert "shm 1 msg 1 sem 1 mq 1 daemon 100" in leave["stdout"], leave["stdout"]
+# The next two ran in its very box, and saw what a fresh box shows.
+assert host(leave) == host(look) == host(again), (host(leave), host(look), host(again))
+assert host(fresh) != host(look)
+for r in (look, again):
+    assert r["status"] == "OK", r
+    assert view(r) == view(fresh), (view(r), view(fresh))
+    assert "processes:\n" in view(r) and "inotify 100\nmemory ok\n" in view(r), view(r)
+    # Nothing of the daemon's CPU, nothing of its memory.
+    assert r["cpu_time_ms"] < fresh["cpu_time_ms"] + 150, (r["cpu_time_ms"], fresh["cpu_time_ms"])
+    assert abs(r["memory_bytes"] - fresh["memory_bytes"]) < 4 << 20, (r["memory_bytes"], fresh["memory_bytes"])
+EOF
+	# Each submission's boxes were reset and checked, none refused.
+	[ "$(grep -c 'reuse: 2 of 2 boxes are ready' "$T/seq.err")" -eq 3 ]
+	! grep -q 'is not reused' "$T/seq.err"
+	no_containers_left
+}
+
 @test "after the whole file: no container of this file survives" {
 	local left
+	reuse_stop	# its judge's input ends: it removes the boxes it held
 	left=$(containers_of "$INTEGRITY_ID-")
 	if [ -n "$left" ]; then
 		echo "containers of this file left behind: $left" >&2

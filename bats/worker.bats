@@ -373,49 +373,62 @@ for r in res:
 	[ "$output" = "0 1 1" ]
 }
 
+# py_judged N ID MEMORY SOURCE: one python submission to $T (one test,
+# expecting "ok"), then waits until worker w1 has judged N in all.
+py_judged() {
+	local n=$1
+	shift
+	$PYTHON -c 'import json, sys; print(json.dumps({"id": sys.argv[1],
+		"language": "python", "source": sys.argv[3],
+		"limits": {"time_limit_ms": 2000, "memory_limit_bytes": int(sys.argv[2])},
+		"tests": [{"input": "", "expected_output": "ok\n"}]}))' "$@" |
+		$KT produce "$T"
+	wait_judged "$W/w1.log" "$n" 120 || { tail -n 30 "$W/w1.log"; false; }
+}
+
+# w1_stop_collect N: stops worker w1 (SIGTERM) and collects N results in $W/res.jsonl.
+w1_stop_collect() {
+	kill -TERM "$WORKER_PID"
+	wait_exit "$WORKER_PID" 60 || { tail -n 30 "$W/w1.log"; false; }
+	$KT collect "$R" --count "$1" --all --timeout 30 >"$W/res.jsonl"
+}
+
+# w1_metrics: what worker w1's /metrics says now.
+w1_metrics() {
+	local port
+	port=$(sed -n 's/.*serving \/metrics and \/healthz on .* (port \([0-9]*\)).*/\1/p' "$W/w1.log")
+	curl -s "http://127.0.0.1:$port/metrics"
+}
+
 @test "worker: a judge started ahead serves only a submission whose sandbox is exactly its box; verdicts stay right and no box is left" {
 	create_topic "$T" 1
 	create_topic "$R" 1
-	start_worker w1 SCRC_WARM_JUDGES=2 SCRC_VERBOSE=1 SCRC_METRICS_LISTEN=127.0.0.1:0
-	# sub ID MEMORY SOURCE: one python submission, one test.
-	sub() {
-		$PYTHON -c 'import json, sys; print(json.dumps({"id": sys.argv[1],
-			"language": "python", "source": sys.argv[3],
-			"limits": {"time_limit_ms": 2000, "memory_limit_bytes": int(sys.argv[2])},
-			"tests": [{"input": "", "expected_output": "ok\n"}]}))' "$@" |
-			$KT produce "$T"
-	}
-	sub warm-1 268435456 'print("ok")'
-	wait_judged "$W/w1.log" 1 120 || { tail -n 30 "$W/w1.log"; false; }
+	# Boxes started ahead only: no judge comes back with the box it used.
+	start_worker w1 SCRC_WARM_JUDGES=2 SCRC_BOX_REUSE=1 SCRC_VERBOSE=1 \
+		SCRC_METRICS_LISTEN=127.0.0.1:0
+	py_judged 1 warm-1 268435456 'print("ok")'
 	# Now a spare waits with the box of a 256 MiB python submission. One
 	# with a 64 MiB limit must not get it: it fills 160 MiB and is ML.
 	sleep 1
 	grep -q 'judge started ahead for python' "$W/w1.log"
-	sub warm-2 67108864 'x = b"y" * (160 << 20); print("ok")'
-	wait_judged "$W/w1.log" 2 120 || { tail -n 30 "$W/w1.log"; false; }
-	grep -q "warm: the box started ahead (k1|.*) is not this one (k1|" "$W/w1.log"
+	py_judged 2 warm-2 67108864 'x = b"y" * (160 << 20); print("ok")'
+	grep -q "warm: no box waiting is this one (k1|" "$W/w1.log"
 	# Its own box replaced the spare: the next 64 MiB one takes it.
 	sleep 1
-	sub warm-3 67108864 'print("o" + "k")'
-	wait_judged "$W/w1.log" 3 120 || { tail -n 30 "$W/w1.log"; false; }
+	py_judged 3 warm-3 67108864 'print("o" + "k")'
 	[ "$(grep -c 'warm: taking the box started ahead' "$W/w1.log")" -eq 1 ]
 	grep -q 'warm-3: attempt 1, pid [0-9]* (started ahead)' "$W/w1.log"
 	# The same source again: the cache answers its syntax check, and the
 	# box it asks for is still the one a check would have shared.
 	sleep 1
-	sub warm-4 67108864 'print("o" + "k")'
-	wait_judged "$W/w1.log" 4 120 || { tail -n 30 "$W/w1.log"; false; }
+	py_judged 4 warm-4 67108864 'print("o" + "k")'
 	[ "$(grep -c 'warm: taking the box started ahead' "$W/w1.log")" -eq 2 ]
 	grep -q 'warm-4: attempt 1, pid [0-9]* (started ahead)' "$W/w1.log"
 	# The metrics say so too: two taken, and at least warm-2's not.
-	local port
-	port=$(sed -n 's/.*serving \/metrics and \/healthz on .* (port \([0-9]*\)).*/\1/p' "$W/w1.log")
-	curl -s "http://127.0.0.1:$port/metrics" > "$W/metrics.txt"
+	w1_metrics > "$W/metrics.txt"
 	grep -qx 'scrc_warm_boxes_total{outcome="taken"} 2' "$W/metrics.txt"
 	grep -Eqx 'scrc_warm_boxes_total\{outcome="unused"\} [1-9][0-9]*' "$W/metrics.txt"
-	kill -TERM "$WORKER_PID"
-	wait_exit "$WORKER_PID" 60 || { tail -n 30 "$W/w1.log"; false; }
-	$KT collect "$R" --count 4 --all --timeout 30 >"$W/res.jsonl"
+	w1_stop_collect 4
 	results_check "$W/res.jsonl" '
 st = {r["id"]: r["status"] for r in res}
 assert st == {"warm-1": "OK", "warm-2": "ML", "warm-3": "OK", "warm-4": "OK"}, st
@@ -424,4 +437,35 @@ assert b["warm-4"].get("cached") is True, b["warm-4"]'
 	# The spares went with the worker, their boxes with them.
 	[ -z "$("$DOCKER" ps -aq --filter label=scrc.submission=warm)" ]
 	! grep -q 'exited while waiting' "$W/w1.log"
+}
+
+@test "worker: a judge that kept its boxes judges the next submission of its language in them, only when the sandbox is the same" {
+	create_topic "$T" 1
+	create_topic "$R" 1
+	start_worker w1 SCRC_VERBOSE=1 SCRC_METRICS_LISTEN=127.0.0.1:0
+	py_judged 1 reuse-1 268435456 'print("ok")'
+	sleep 1
+	grep -q 'the judge of python (pid [0-9]*) waits with its box' "$W/w1.log"
+	# No judge was started ahead meanwhile: the one that came back holds the box.
+	! grep -q 'judge started ahead for python' "$W/w1.log"
+	# A 64 MiB submission is given that judge, not its 256 MiB box: 160 MiB is ML.
+	py_judged 2 reuse-2 67108864 'x = b"y" * (160 << 20); print("ok")'
+	grep -q 'warm: no box waiting is this one' "$W/w1.log"
+	sleep 1
+	# The next 64 MiB one runs in the box the ML one used, reset.
+	py_judged 3 reuse-3 67108864 'print("o" + "k")'
+	[ "$(grep -c 'warm: taking the box a submission used before' "$W/w1.log")" -eq 1 ]
+	grep -q 'reuse-3: attempt 1, pid [0-9]* (started ahead)' "$W/w1.log"
+	# Three submissions, two containers: the third started none.
+	w1_metrics > "$W/metrics.txt"
+	grep -qx 'scrc_containers_started_total 2' "$W/metrics.txt"
+	grep -qx 'scrc_boxes_reused_total{outcome="taken"} 1' "$W/metrics.txt"
+	grep -qx 'scrc_boxes_reused_total{outcome="refused"} 0' "$W/metrics.txt"
+	grep -qx 'scrc_warm_boxes_total{outcome="taken"} 0' "$W/metrics.txt"
+	w1_stop_collect 3
+	results_check "$W/res.jsonl" '
+st = {r["id"]: r["status"] for r in res}
+assert st == {"reuse-1": "OK", "reuse-2": "ML", "reuse-3": "OK"}, st'
+	# The kept box went with the worker.
+	[ -z "$(containers_of reuse-)" ]
 }

@@ -128,7 +128,11 @@ phase_start "integration tests (bats)"
 timeout --kill-after=30 2400 make check-integration BATS_FLAGS="${BATS_FLAGS:-}"
 phase_end
 
-phase_start "podman as the CLI (judge, hostile, integrity, problems suites)"
+phase_start "hostile suites in reused boxes (each submission in the boxes of the one before)"
+timeout --kill-after=30 1200 make check-integration-reuse BATS_FLAGS="${BATS_FLAGS:-}"
+phase_end
+
+phase_start "podman as the CLI (judge, hostile, integrity, problems suites; hostile again in reused boxes)"
 # The matrix through podman judges one language per kind of image (static
 # binary in the bare base, interpreter, JVM, Node, Go); the Docker run above
 # judged all of them, and copying every image into podman's store would cost
@@ -139,6 +143,8 @@ SCRC_DOCKER=podman bash contrib/images/build-images.sh scrc/base:bookworm \
 	scrc/gcc:bookworm scrc/gxx:bookworm scrc/python:bookworm scrc/java:bookworm scrc/node:bookworm \
 	scrc/go:bookworm
 timeout --kill-after=30 2400 make check-integration-podman BATS_FLAGS="${BATS_FLAGS:-}"
+SCRC_DOCKER=podman timeout --kill-after=30 1200 make check-integration-reuse \
+	BATS_FLAGS="${BATS_FLAGS:-}"
 unset SCRC_MATRIX_LANGUAGES
 phase_end
 

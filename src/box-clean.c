@@ -255,3 +255,112 @@ box_clean_run(const struct box_clean_job *job)
 				;
 	}
 }
+
+/* The first entry of fd other than skip, into name; 1 when there is one. */
+static int
+box_first_entry(int fd, const char *skip, char *name, size_t size)
+{
+	struct dirent *de;
+	DIR *d;
+	int dfd = dup(fd), found = 0;
+
+	if (dfd < 0 || (d = fdopendir(dfd)) == NULL) {
+		if (dfd >= 0)
+			close(dfd);
+		snprintf(name, size, "(unreadable)");
+		return 1;
+	}
+	rewinddir(d);
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+		    (skip != NULL && strcmp(de->d_name, skip) == 0))
+			continue;
+		snprintf(name, size, "%s", de->d_name);
+		found = 1;
+		break;
+	}
+	closedir(d);
+	return found;
+}
+
+/* A process of the container other than PID 1 and us, into *pid; 1 when one is. */
+static int
+box_other_process(long *pid)
+{
+	struct dirent *de;
+	char *end;
+	long v, self = (long)getpid();
+	DIR *d = opendir("/proc");
+
+	if (d == NULL) {
+		*pid = -1;
+		return 1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		v = strtol(de->d_name, &end, 10);
+		if (*end != '\0' || v <= 0 || v == 1 || v == self)
+			continue;
+		*pid = v;
+		closedir(d);
+		return 1;
+	}
+	closedir(d);
+	return 0;
+}
+
+int
+box_clean_verify(const int *dirs, size_t ndirs, const char *ignore, char *why,
+    size_t why_size)
+{
+	struct shm_info shi;
+	struct msginfo mi;
+	struct seminfo si;
+	union box_semun arg;
+	char name[256];
+	size_t i;
+	long pid;
+	int sub;
+
+	if (box_other_process(&pid)) {
+		snprintf(why, why_size, "process %ld is still there", pid);
+		return -1;
+	}
+	for (i = 0; i < ndirs; i++) {
+		if (dirs[i] < 0)
+			continue;
+		if (box_first_entry(dirs[i], i == 0 ? ignore : NULL, name, sizeof name)) {
+			snprintf(why, why_size, "%s is left", name);
+			return -1;
+		}
+	}
+	if (ignore != NULL && ndirs > 0 && dirs[0] >= 0) {
+		sub = openat(dirs[0], ignore, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub >= 0) {
+			int left = box_first_entry(sub, NULL, name, sizeof name);
+
+			close(sub);
+			if (left) {
+				snprintf(why, why_size, "%s/%s is left", ignore, name);
+				return -1;
+			}
+		} else if (errno != ENOENT) {
+			snprintf(why, why_size, "%s: %s", ignore, strerror(errno));
+			return -1;
+		}
+	}
+	/* The *_INFO calls count the objects in use, whoever owns them. */
+	if (shmctl(0, SHM_INFO, (struct shmid_ds *)(void *)&shi) >= 0 && shi.used_ids > 0) {
+		snprintf(why, why_size, "%d SysV shared memory segments are left", shi.used_ids);
+		return -1;
+	}
+	if (msgctl(0, MSG_INFO, (struct msqid_ds *)(void *)&mi) >= 0 && mi.msgpool > 0) {
+		snprintf(why, why_size, "%d SysV message queues are left", mi.msgpool);
+		return -1;
+	}
+	arg.info = &si;
+	if (semctl(0, 0, SEM_INFO, arg) >= 0 && si.semusz > 0) {
+		snprintf(why, why_size, "%d SysV semaphore sets are left", si.semusz);
+		return -1;
+	}
+	return 0;
+}

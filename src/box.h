@@ -102,6 +102,15 @@ struct box_clean_job {
 int	box_clean_run(const struct box_clean_job *job);
 
 /*
+ * What a box must look like before it serves another submission: no
+ * process but PID 1 and the caller, every directory of dirs empty (ignore,
+ * when not NULL, is one name allowed to stay in dirs[0], itself an empty
+ * directory), and no SysV IPC object. 0, or -1 with what was found in why.
+ */
+int	box_clean_verify(const int *dirs, size_t ndirs, const char *ignore, char *why,
+	    size_t why_size);
+
+/*
  * Interactive runs: the program and the interactor, each in its own box,
  * talk through two FIFOs in a volume both boxes mount at BOX_IPC_DIR.
  * The directory is root's and closed to everyone else, so that neither

@@ -28,6 +28,10 @@
  *          (names relative to workdir/base, directories walked; FILE paths
  *          are relative to base: base "build", name "classes" gives
  *          "classes/Main.class"; an empty base is the workdir)
+ *   RESET  (empty)                               -> OK charged=N\0 | FAIL
+ *          (between two submissions: everything the last one left and every
+ *          file PUT made is removed, then the box is checked to be as it was
+ *          fresh; N: charged bytes above the fresh box's)
  *   QUIT   (empty)                               box exits
  * box -> host
  *   HELLO  key=value\0 ... (version, cgroup, uid, isolated)  once, at start
@@ -47,8 +51,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#define BOXPROTO_VERSION	3
-#define BOXPROTO_VERSION_STR	"3"
+#define BOXPROTO_VERSION	4
+#define BOXPROTO_VERSION_STR	"4"
 #define BOXPROTO_TAG_MAX	8
 /* "TAG" + ' ' + up to 20 digits + '\n' fits; longer is malformed. */
 #define BOXPROTO_HEADER_MAX	32

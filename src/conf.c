@@ -113,6 +113,8 @@ static const struct conf_entry conf_table[] = {
 	  "name reported in results (default: host:pid)" },
 	{ "SCRC_WARM_JUDGES", "warm-judges", CONF_INT, OFF(warm_judges), "2", 0, 64,
 	  "judges started ahead, each with the box its language needed last (0: none)" },
+	{ "SCRC_BOX_REUSE", "box-reuse", CONF_INT, OFF(box_reuse), "64", 1, 100000,
+	  "submissions one box may serve, reset and checked between two (1: a box each)" },
 	{ "SCRC_INFRA_RETRIES", "infra-retries", CONF_INT, OFF(infra_retries), "3", 0, 100,
 	  "judging attempts on infrastructure failure before IE" },
 	{ "SCRC_DRAIN_TIMEOUT", "drain-timeout", CONF_DURATION, OFF(drain_timeout_ms), "60s",

@@ -48,6 +48,7 @@ struct conf {
 	int	 build_cache;		/* SCRC_BUILD_CACHE */
 	char	*worker_name;		/* SCRC_WORKER_NAME, --worker-name */
 	int64_t	 warm_judges;		/* SCRC_WARM_JUDGES */
+	int64_t	 box_reuse;		/* SCRC_BOX_REUSE */
 	int64_t	 infra_retries;		/* SCRC_INFRA_RETRIES */
 	int64_t	 drain_timeout_ms;	/* SCRC_DRAIN_TIMEOUT */
 	int64_t	 stats_interval_ms;	/* SCRC_STATS_INTERVAL */

@@ -102,6 +102,11 @@ struct docker_box {
 	int			 quit_sent;	/* goodbye said, stdin closed */
 	struct docker_box	*next_closing;	/* docker_box_close_later's list */
 	char			*key;		/* docker_spec_key of its spec, or NULL */
+	/*
+	 * It may not serve another submission: a run left it unclean, was
+	 * stopped or talked through FIFOs, or a request failed.
+	 */
+	int			 spent;
 };
 
 static const char *docker_cli = "docker";
@@ -111,6 +116,10 @@ static const char *docker_seccomp;
 static enum docker_flavour docker_flavour_seen = DOCKER_FLAVOUR_UNKNOWN;
 /* docker_first_ready(): the key of the first box made ready here. */
 static char *docker_first_key;
+/* docker_keep(): on, and the boxes kept instead of closed. */
+static int docker_keep_on;
+static struct docker_box *docker_kept[DOCKER_KEEP_MAX];
+static size_t docker_nkept;
 /* The helper volume already checked by this process, to skip a CLI call. */
 static char docker_volume_ok[64];
 /*
@@ -1751,6 +1760,12 @@ docker_box_key(const struct docker_box *box)
 }
 
 const char *
+docker_box_container(const struct docker_box *box)
+{
+	return box->name;
+}
+
+const char *
 docker_first_ready(void)
 {
 	return docker_first_key;
@@ -1793,6 +1808,7 @@ docker_box_reply(struct docker_box *box, const char *what, int64_t deadline, cha
 		return 0;
 	if (strcmp(tag, "FAIL") == 0) {
 		util_seterr(errstr, errstr_size, "scrc-box: %s", payload);
+		box->spent = 1;
 		return -1;
 	}
 	docker_box_broken(box, errstr, errstr_size, "%s: unexpected %s frame", what, tag);
@@ -1986,6 +2002,8 @@ docker_box_exec_start(struct docker_box *box, const struct docker_exec *ex, char
 	}
 	buf_free(&req);
 	box->running = 1;
+	if (ex->fifo_in != NULL && ex->fifo_in[0] != '\0')
+		box->spent = 1;
 	box->exec_cap = ex->output_cap;
 	/* scrc-box enforces the limits; this deadline only catches a dead box. */
 	box->exec_deadline = util_now_ms() + ex->wall_ms + DOCKER_EXEC_GRACE_MS;
@@ -2032,6 +2050,8 @@ docker_box_exec_wait(struct docker_box *box, struct docker_exec_result *res,
 				goto fail;
 			}
 			box->running = 0;
+			if (r->dirty || r->stopped)
+				box->spent = 1;
 			*res = *r;
 			memset(r, 0, sizeof *r);
 			return 1;
@@ -2046,6 +2066,7 @@ docker_box_exec_wait(struct docker_box *box, struct docker_exec_result *res,
 	}
 fail:
 	box->running = 0;
+	box->spent = 1;
 	docker_exec_result_free(r);
 	memset(res, 0, sizeof *res);
 	return -1;
@@ -2166,11 +2187,63 @@ docker_box_goodbye(struct docker_box *box)
 	}
 }
 
+/*
+ * Whether box can be kept for another submission: it has a key, is
+ * healthy, idle, never spent, and silent (a box that speaks unasked is out
+ * of step).
+ */
+static int
+docker_box_reusable(struct docker_box *box)
+{
+	struct pollfd pfd;
+
+	if (!box->ready || box->broken || box->spent || box->running || box->quit_sent ||
+	    box->key == NULL || box->proc.in < 0 || box->proc.out < 0 || box->rlen > 0)
+		return 0;
+	pfd.fd = box->proc.out;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	return poll(&pfd, 1, 0) == 0;
+}
+
+void
+docker_keep(int on)
+{
+	docker_keep_on = on;
+}
+
+struct docker_box *
+docker_box_kept(void)
+{
+	return docker_nkept > 0 ? docker_kept[--docker_nkept] : NULL;
+}
+
+int
+docker_box_reset(struct docker_box *box, char *errstr, size_t errstr_size)
+{
+	int64_t deadline = util_now_ms() + DOCKER_IO_MS;
+
+	if (!box->ready || box->broken || box->spent || box->running) {
+		util_seterr(errstr, errstr_size, "box %s cannot be reset", box->name);
+		return -1;
+	}
+	if (docker_box_send(box, "RESET", NULL, 0, NULL, 0, deadline, errstr, errstr_size) != 0 ||
+	    docker_box_reply(box, "reset", deadline, errstr, errstr_size) != 0) {
+		box->spent = 1;
+		return -1;
+	}
+	return 0;
+}
+
 void
 docker_box_close_later(struct docker_box *box)
 {
 	if (box == NULL)
 		return;
+	if (docker_keep_on && docker_nkept < DOCKER_KEEP_MAX && docker_box_reusable(box)) {
+		docker_kept[docker_nkept++] = box;
+		return;
+	}
 	docker_box_goodbye(box);
 	box->next_closing = docker_closing;
 	docker_closing = box;

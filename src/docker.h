@@ -132,6 +132,8 @@ char	*docker_spec_key(const struct docker_box_spec *spec);
 int	docker_spec_parse(char *key, struct docker_box_spec *spec);
 /* The key of the spec the box was launched with (NULL: it had none). */
 const char *docker_box_key(const struct docker_box *box);
+/* The container's name. */
+const char *docker_box_container(const struct docker_box *box);
 /*
  * The key of the first box this process made ready (docker_box_ready,
  * whether it had to wait or not): the box a judge needed first, which is
@@ -140,6 +142,19 @@ const char *docker_box_key(const struct docker_box *box);
  */
 const char *docker_first_ready(void);
 void	docker_first_ready_reset(void);
+
+/*
+ * With on, docker_box_close_later keeps (up to DOCKER_KEEP_MAX) the boxes
+ * that could serve another submission (a key, healthy, idle, no run of it
+ * spent: unclean, stopped, through FIFOs, or a failed request) instead;
+ * docker_box_kept hands them over one by one (NULL: no more). A kept box
+ * still holds the last submission's files: docker_box_reset makes it
+ * fresh (0), or says why it cannot (-1: close it).
+ */
+#define DOCKER_KEEP_MAX	3
+void	docker_keep(int on);
+struct docker_box *docker_box_kept(void);
+int	docker_box_reset(struct docker_box *box, char *errstr, size_t errstr_size);
 
 /*
  * Creates and starts a sandboxed container (see DESIGN.md) with scrc-box

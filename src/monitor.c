@@ -50,7 +50,7 @@ struct monitor {
 
 	struct metrics_family	*judged, *judge_s, *queue_s, *in_flight, *running, *slots;
 	struct metrics_family	*infra, *retries, *started, *removed, *hits, *misses;
-	struct metrics_family	*lag, *docker_up, *warm;
+	struct metrics_family	*lag, *docker_up, *warm, *reused;
 };
 
 static void	monitor_render(struct buf *out, void *arg);
@@ -119,6 +119,10 @@ static const struct monitor_family monitor_families[] = {
 	  "Boxes started ahead of their submission (SCRC_WARM_JUDGES): outcome=taken (a "
 	  "submission's sandbox was exactly that box) or outcome=unused (it was not, or it "
 	  "was sent away).", monitor_outcome, NULL, 0 },
+	{ MONITOR_AT(reused), METRICS_COUNTER, "scrc_boxes_reused_total",
+	  "Boxes kept for another submission (SCRC_BOX_REUSE): outcome=taken (one served "
+	  "the next submission of its kind) or outcome=refused (its reset found something "
+	  "left, so it was removed).", monitor_outcome, NULL, 0 },
 	{ MONITOR_AT(lag), METRICS_GAUGE, "scrc_consumer_lag",
 	  "Records of an assigned partition beyond the group's committed offset.",
 	  monitor_topic_part, NULL, 0 },
@@ -291,6 +295,10 @@ monitor_render(struct buf *out, void *arg)
 	    (double)tally_get(TALLY_WARM_TAKEN));
 	metrics_set(mon->warm, (const char *const[]){ "unused" },
 	    (double)tally_get(TALLY_WARM_UNUSED));
+	metrics_set(mon->reused, (const char *const[]){ "taken" },
+	    (double)tally_get(TALLY_REUSE_TAKEN));
+	metrics_set(mon->reused, (const char *const[]){ "refused" },
+	    (double)tally_get(TALLY_REUSE_REFUSED));
 	/* Partitions come and go with rebalances: only today's are shown. */
 	metrics_reset(mon->lag);
 	if (kafka_lag(mon->k, MONITOR_KAFKA_WAIT_MS, monitor_lag_one, mon, why, sizeof why) != 0)

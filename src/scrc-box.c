@@ -64,6 +64,12 @@
 /* Cleaning after a run; bounded by the inode limits, this is a backstop. */
 #define BOX_CLEAN_MS		10000
 #define BOX_MAX_SCRATCH		16
+/*
+ * A box reset for another submission may hold this much more charged
+ * memory than it did fresh (kernel objects of the runtime's files); more,
+ * and it is not reused.
+ */
+#define BOX_REUSE_SLACK		((int64_t)8 << 20)
 
 /* The whole state of the helper; one instance, passed by pointer. */
 struct box {
@@ -80,6 +86,8 @@ struct box {
 	int		 in_fd;		/* memfd holding the next EXEC's stdin, or -1 */
 	int		 in_error;	/* errno of a failed IN write, reported at EXEC */
 	unsigned	 run_seq;
+	/* Charged memory besides the reserve once greeted: a fresh box's. */
+	int64_t		 base_charged;
 	char		**put_names;	/* top-level names created by PUT */
 	size_t		 nput_names;
 	/*
@@ -154,6 +162,7 @@ static void	box_do_put(struct box *b, uint64_t len);
 static void	box_do_in(struct box *b, uint64_t len);
 static void	box_do_exec(struct box *b, uint64_t len);
 static void	box_do_fetch(struct box *b, uint64_t len);
+static void	box_do_reset(struct box *b, uint64_t len);
 static int	box_parse_exec(char *buf, size_t len, struct box_exec *ex);
 static void	box_child(struct box *b, const struct box_exec *ex, int cwd_fd, int in_fd,
 		    int out_w, int err_w) __attribute__((noreturn));
@@ -1394,6 +1403,81 @@ box_do_fetch(struct box *b, uint64_t len)
 }
 
 /* 0 when a child can take on the programs' uid; else FAIL and -1. */
+/* Removes a top-level name PUT made (root's: no program could write in it). */
+static int
+box_remove_put(struct box *b, const char *name)
+{
+	struct box_clean_job job;
+	int fd;
+
+	if (unlinkat(b->wfd, name, 0) == 0 || errno == ENOENT)
+		return 0;
+	fd = openat(b->wfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	memset(&job, 0, sizeof job);
+	job.dirs = &fd;
+	job.ndirs = 1;
+	job.sig_fd = b->sig_fd;
+	job.timeout_ms = BOX_CLEAN_MS;
+	(void)box_clean_run(&job);
+	close(fd);
+	return unlinkat(b->wfd, name, AT_REMOVEDIR) == 0 ? 0 : -1;
+}
+
+/*
+ * RESET: between two submissions, the box is made what a fresh one is: the
+ * programs' leftovers go (as between two runs, under their uid), then the
+ * files the host put (root's), and then it is checked, not assumed: no
+ * process but us, every writable place empty, no IPC object, and no more
+ * charged memory than when we greeted (within BOX_REUSE_SLACK). OK, or
+ * FAIL saying what was found (the host then removes the box).
+ */
+static void
+box_do_reset(struct box *b, uint64_t len)
+{
+	int dirs[4] = { b->wfd, b->tmp_fd, b->shm_fd, b->mq_fd };
+	char why[512];
+	int64_t charged;
+	int status, ok = 1;
+	size_t i;
+
+	if (box_skip(b, len) != 0)
+		exit(1);
+	/* No run is going on, so nothing should be there to kill: make sure. */
+	kill(-1, SIGKILL);
+	while (waitpid(-1, &status, WNOHANG) > 0)
+		;
+	if (!box_clean(b, -1, 1))
+		ok = 0;
+	for (i = 0; i < b->nput_names; i++) {
+		if (box_remove_put(b, b->put_names[i]) != 0)
+			ok = 0;
+		free(b->put_names[i]);
+	}
+	b->nput_names = 0;
+	if (b->in_fd >= 0)
+		close(b->in_fd);
+	b->in_fd = -1;
+	b->in_error = 0;
+	if (!ok) {
+		box_fail("RESET: what the last submission left could not all be removed");
+		return;
+	}
+	if (box_clean_verify(dirs, 4, BOX_RUN_DIR, why, sizeof why) != 0) {
+		box_fail("RESET: %s", why);
+		return;
+	}
+	charged = box_cg_charged(&b->cg) - (int64_t)b->cg.reserve_len;
+	if (b->base_charged >= 0 && charged > b->base_charged + BOX_REUSE_SLACK) {
+		box_fail("RESET: %lld bytes more are charged than when the box started",
+		    (long long)(charged - b->base_charged));
+		return;
+	}
+	snprintf(why, sizeof why, "charged=%lld", (long long)(charged - b->base_charged));
+	box_send("OK", why, strlen(why) + 1, NULL, 0);
+}
+
 static int
 box_probe_uid(struct box *b)
 {
@@ -1490,6 +1574,7 @@ main(int argc, char **argv)
 		if (a > 0)
 			box_cg_reserve(&b->cg, (int64_t)a + BOX_MEM_SLACK);
 	}
+	b->base_charged = box_cg_charged(&b->cg) - (int64_t)b->cg.reserve_len;
 	n = snprintf(hello, sizeof hello, "version=%d%ccgroup=%s%cuid=%u%cisolated=%d%c",
 	    BOXPROTO_VERSION, 0, box_cg_name(&b->cg), 0, (unsigned)b->uid, 0, b->isolated, 0);
 	box_send("HELLO", hello, (size_t)n, NULL, 0);
@@ -1511,6 +1596,8 @@ main(int argc, char **argv)
 			box_do_exec(b, len);
 		else if (strcmp(tag, "FETCH") == 0)
 			box_do_fetch(b, len);
+		else if (strcmp(tag, "RESET") == 0)
+			box_do_reset(b, len);
 		else if (strcmp(tag, "QUIT") == 0)
 			return 0;
 		else if (strcmp(tag, "STOP") == 0) {

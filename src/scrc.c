@@ -232,71 +232,65 @@ run_signals(void)
 }
 
 /*
- * A judge the worker started ahead of its submission (spare.h) was started
- * before the record's fallback id was known: its stdin carries it first,
- * as "LEN\n" and LEN bytes. Takes it off in, into *fallback. 0, or -1.
+ * Reads one frame of a worker's judge's stdin ("LEN\n" and LEN bytes, see
+ * worker.h) into out, NUL-terminated. 1, 0 when the input ended before a
+ * frame began, -1 when it is malformed or cut short.
  */
 static int
-run_spare_prefix(struct buf *in, char **fallback)
+run_read_frame(struct buf *out)
 {
-	char *nl = in->data != NULL ? memchr(in->data, '\n', in->len < 24 ? in->len : 24) : NULL;
-	char *end;
-	unsigned long long n;
-	size_t head;
+	char head[24], chunk[65536];
+	unsigned long long want;
+	size_t n = 0, k;
+	ssize_t r;
 
-	if (nl == NULL || nl == in->data)
+	buf_reset(out);
+	for (;;) {
+		r = read(0, head + n, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return r == 0 && n == 0 ? 0 : -1;
+		if (head[n] == '\n')
+			break;
+		if (head[n] < '0' || head[n] > '9' || ++n == sizeof head)
+			return -1;
+	}
+	if (n == 0)
 		return -1;
-	errno = 0;
-	n = strtoull(in->data, &end, 10);
-	if (errno != 0 || end != nl || in->data[0] < '0' || in->data[0] > '9')
+	head[n] = '\0';
+	want = strtoull(head, NULL, 10);
+	if (want > (unsigned long long)SCRC_MAX_RECORD)
 		return -1;
-	head = (size_t)(nl - in->data) + 1;
-	if (n > in->len - head)
-		return -1;
-	*fallback = xmemdup(in->data + head, (size_t)n);
-	memmove(in->data, in->data + head + n, in->len - head - n);
-	in->len -= head + n;
-	in->data[in->len] = '\0';
-	return 0;
+	while (out->len < want) {
+		k = want - out->len < sizeof chunk ? (size_t)(want - out->len) : sizeof chunk;
+		r = read(0, chunk, k);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		buf_append(out, chunk, (size_t)r);
+	}
+	if (out->data == NULL)
+		buf_append(out, "", 0);
+	return 1;
 }
 
-/* `scrc run FILE|-`: the JSON contract. */
+/*
+ * Judges one record and prints its result line. 0, or (worker_child only)
+ * SCRC_EXIT_TEMPFAIL for an infrastructure failure the worker retries.
+ */
 static int
-run_record(const char *path, int worker_child)
+run_judge(const struct lang_set *langs, const char *data, size_t len, const char *fallback,
+    int worker_child)
 {
-	struct lang_set *langs;
 	struct request req;
 	struct result res;
-	struct buf in;
-	const char *fallback, *warm = worker_child ? getenv(WARM_ENV) : NULL;
-	char err[1024], *spare_id = NULL;
+	char err[1024];
 	int rc = 0;
 
-	langs = load_langs();
-	check_box();
-	if (warm != NULL && *warm != '\0' && warm_start(warm, err, sizeof err) != 0)
-		log_warn("warm: no box started ahead: %s", err);
-	buf_init(&in);
-	if (read_all(path, &in) != 0)
-		fatal("%s: %s", path, strerror(errno));
-	if (warm != NULL && *warm != '\0') {
-		/* Not needed after all: the worker closed our stdin. */
-		if (in.len == 0) {
-			judge_release();
-			buf_free(&in);
-			lang_set_free(langs);
-			return 0;
-		}
-		if (run_spare_prefix(&in, &spare_id) != 0)
-			fatal("stdin: a judge started ahead expects \"LEN\\n\" and the id first");
-	}
-	fallback = spare_id != NULL ? spare_id : getenv("SCRC_FALLBACK_ID");
-	if (fallback == NULL || *fallback == '\0')
-		fallback = strcmp(path, "-") == 0 ? "stdin" : path;
-
 	memset(&req, 0, sizeof req);
-	if (request_parse(in.data ? in.data : "", in.len, fallback, &req, err,
-	    sizeof err) != 0) {
+	if (request_parse(data != NULL ? data : "", len, fallback, &req, err, sizeof err) != 0) {
 		result_init(&res, req.id ? req.id : fallback);
 		res.status = RESULT_IE;
 		res.worker = conf.worker_name ? xstrdup(conf.worker_name) : NULL;
@@ -312,25 +306,128 @@ run_record(const char *path, int worker_child)
 			rc = SCRC_EXIT_TEMPFAIL;
 	}
 	print_result(&res);
-	/*
-	 * A final verdict is the worker's to publish now: the trailer says so,
-	 * and the end of our output lets it go on while the boxes are removed.
-	 */
-	if (worker_child && rc == 0) {
-		/* The box this needed first: the one to start ahead of the next. */
-		if (docker_first_ready() != NULL)
-			printf("%s %s\n", WORKER_WARM_LINE, docker_first_ready());
-		fputs(WORKER_FINAL_LINE "\n", stdout);
-		fflush(stdout);
-		fclose(stdout);
-	}
-	judge_release();
 	result_free(&res);
 	request_free(&req);
-	buf_free(&in);
-	free(spare_id);
+	return rc;
+}
+
+/*
+ * The boxes this judge kept (docker_keep), each made fresh for the next
+ * submission and waiting like a box started ahead; one whose reset finds
+ * something left is removed (the next submission then starts its own).
+ */
+static void
+run_keep(struct docker_box **kept, size_t n)
+{
+	char err[1024];
+	struct buf names;
+	size_t i, ok = 0;
+
+	buf_init(&names);
+	for (i = 0; i < n; i++) {
+		if (docker_box_reset(kept[i], err, sizeof err) != 0) {
+			log_warn("reuse: box %s is not reused: %s", docker_box_container(kept[i]),
+			    err);
+			tally_add(TALLY_REUSE_REFUSED, 1);
+			docker_box_close_later(kept[i]);
+			continue;
+		}
+		buf_printf(&names, " %s", docker_box_container(kept[i]));
+		warm_adopt(kept[i]);
+		ok++;
+	}
+	docker_box_close_all();	/* those refused */
+	/* Said after every submission kept for: the test suites wait for it (helpers.bash). */
+	log_debug("reuse: %zu of %zu boxes are ready for the next submission:%s", ok, n,
+	    names.data != NULL ? names.data : "");
+	buf_free(&names);
+}
+
+/*
+ * `scrc run --worker-child -`: submissions framed on stdin (worker.h), one
+ * after another while this judge keeps a box a next one can use.
+ */
+static int
+run_worker_child(void)
+{
+	const char *warm = getenv(WARM_ENV);
+	struct docker_box *kept[DOCKER_KEEP_MAX], *box;
+	struct lang_set *langs;
+	size_t nkept;
+	struct buf id, rec;
+	int64_t served = 0;
+	char err[1024];
+	int rc = 0, r;
+
+	langs = load_langs();
+	check_box();
+	if (warm != NULL && *warm != '\0' && warm_start(warm, err, sizeof err) != 0)
+		log_warn("warm: no box started ahead: %s", err);
+	buf_init(&id);
+	buf_init(&rec);
+	while ((r = run_read_frame(&id)) == 1) {
+		if (run_read_frame(&rec) != 1)
+			fatal("stdin: a record frame (\"LEN\\n\" and LEN bytes) must follow the id");
+		served++;
+		docker_first_ready_reset();
+		docker_keep(served < conf.box_reuse);
+		rc = run_judge(langs, rec.data, rec.len, id.len > 0 ? id.data : "stdin", 1);
+		docker_keep(0);
+		for (nkept = 0; (box = docker_box_kept()) != NULL; )
+			kept[nkept++] = box;
+		if (rc != 0) {
+			while (nkept > 0)
+				docker_box_close_later(kept[--nkept]);
+			break;
+		}
+		/*
+		 * A final verdict is the worker's to publish now: the trailer
+		 * says so, and the worker goes on while the boxes are removed.
+		 */
+		if (docker_first_ready() != NULL)
+			printf("%s %s\n", WORKER_WARM_LINE, docker_first_ready());
+		if (nkept > 0)
+			puts(WORKER_AGAIN_LINE);
+		fputs(WORKER_FINAL_LINE "\n", stdout);
+		fflush(stdout);
+		if (nkept == 0) {
+			fclose(stdout);
+			break;
+		}
+		/* The others go first: a reset's checks need the host less busy. */
+		judge_release();
+		run_keep(kept, nkept);
+	}
+	if (r < 0)
+		fatal("stdin: a worker's judge reads frames \"LEN\\n\" and LEN bytes");
+	judge_release();
+	buf_free(&id);
+	buf_free(&rec);
 	lang_set_free(langs);
 	return rc;
+}
+
+/* `scrc run FILE|-`: the JSON contract, one record. */
+static int
+run_record(const char *path)
+{
+	struct lang_set *langs;
+	struct buf in;
+	const char *fallback;
+
+	langs = load_langs();
+	check_box();
+	buf_init(&in);
+	if (read_all(path, &in) != 0)
+		fatal("%s: %s", path, strerror(errno));
+	fallback = getenv("SCRC_FALLBACK_ID");
+	if (fallback == NULL || *fallback == '\0')
+		fallback = strcmp(path, "-") == 0 ? "stdin" : path;
+	(void)run_judge(langs, in.data, in.len, fallback, 0);
+	judge_release();
+	buf_free(&in);
+	lang_set_free(langs);
+	return 0;
 }
 
 static const char *
@@ -634,7 +731,7 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "run") == 0) {
 		run_signals();
 		if (argc == 3 && (argv[2][0] != '-' || strcmp(argv[2], "-") == 0))
-			return run_record(argv[2], worker_child);
+			return worker_child ? run_worker_child() : run_record(argv[2]);
 		return run_files(argc - 2, argv + 2);
 	}
 	fprintf(stderr, "scrc: unknown command \"%s\"\n", argv[1]);

@@ -37,6 +37,7 @@ struct spare_lang {
 	int64_t		 asked_ms;	/* monotonic: last submission of it */
 	double		 demand;	/* submissions, each weighing less with age */
 	int64_t		 fail_until;
+	int		 out;		/* its judges at work, which may bring their box back */
 };
 
 struct spare {
@@ -48,6 +49,7 @@ struct spare {
 
 struct spare_pool {
 	int64_t			 max;
+	int			 reuse;		/* judges may come back with their box */
 	spare_start_fn		 start;
 	void			*arg;
 	struct reap		*reap;
@@ -58,11 +60,12 @@ struct spare_pool {
 };
 
 struct spare_pool *
-spare_new(int64_t max, spare_start_fn start, void *arg, struct reap *reap)
+spare_new(int64_t max, int reuse, spare_start_fn start, void *arg, struct reap *reap)
 {
 	struct spare_pool *p = xcalloc(1, sizeof *p);
 
 	p->max = max < 0 ? 0 : max;
+	p->reuse = reuse;
 	p->start = start;
 	p->arg = arg;
 	p->reap = reap;
@@ -174,6 +177,7 @@ spare_take(struct spare_pool *p, const char *language, uint64_t images_generatio
 	now = util_now_ms();
 	l->demand = spare_demand(l, now) + 1.0;
 	l->asked_ms = now;
+	l->out++;
 	for (i = 0; i < p->n; i++)
 		if (p->v[i].lang == l && p->v[i].generation == images_generation) {
 			*out = p->v[i].c;
@@ -181,6 +185,52 @@ spare_take(struct spare_pool *p, const char *language, uint64_t images_generatio
 			return 0;
 		}
 	return -1;
+}
+
+/* The language's entry, or NULL (never made here). */
+static struct spare_lang *
+spare_find(struct spare_pool *p, const char *language)
+{
+	size_t i;
+
+	for (i = 0; p != NULL && language != NULL && i < p->nlangs; i++)
+		if (strcmp(p->langs[i].language, language) == 0)
+			return &p->langs[i];
+	return NULL;
+}
+
+void
+spare_done(struct spare_pool *p, const char *language)
+{
+	struct spare_lang *l = spare_find(p, language);
+
+	if (l != NULL && l->out > 0)
+		l->out--;
+}
+
+int
+spare_back(struct spare_pool *p, const char *language, uint64_t child_generation,
+    uint64_t images_generation, const struct spare_child *c)
+{
+	struct spare_lang *l = spare_find(p, language);
+	struct spare *s;
+
+	if (l == NULL)
+		return -1;
+	if (l->out > 0)
+		l->out--;
+	if (!p->reuse || p->max == 0 || l->key == NULL || child_generation != images_generation ||
+	    p->n >= (size_t)p->max)
+		return -1;
+	s = &p->v[p->n++];
+	memset(s, 0, sizeof *s);
+	s->c = *c;
+	s->lang = l;
+	s->key = xstrdup(l->key);
+	s->generation = images_generation;
+	log_debug("worker: the judge of %s (pid %ld) waits with its box for the next one",
+	    l->language, (long)c->pid);
+	return 0;
 }
 
 /* 1 when the child has exited (or libpipeline's own handler reaped it). */
@@ -216,7 +266,7 @@ spare_next(struct spare_pool *p, int64_t now)
 	for (i = 0; i < p->nlangs; i++) {
 		l = &p->langs[i];
 		if (l->key == NULL || l->asked_ms == 0 || now - l->asked_ms >= SPARE_IDLE_MS ||
-		    now < l->fail_until || spare_has(p, l))
+		    now < l->fail_until || spare_has(p, l) || (p->reuse && l->out > 0))
 			continue;
 		if (best == NULL || spare_demand(l, now) > spare_demand(best, now))
 			best = l;

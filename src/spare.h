@@ -10,6 +10,11 @@
  * not asked for that long is sent away (its stdin closed: it removes its
  * box and exits, reaped by reap.c), as is every spare once the images
  * change or the worker stops.
+ *
+ * With reuse, a judge that kept its box (WORKER_AGAIN_LINE) comes back to
+ * the pool as its language's spare (spare_back); while judges of a
+ * language are at work none is started for it, as one of them will most
+ * likely come back with the box it would start.
  */
 #ifndef SCRC_SPARE_H
 #define SCRC_SPARE_H
@@ -40,8 +45,12 @@ typedef int	(*spare_start_fn)(void *arg, const char *key, struct spare_child *ou
 
 struct spare_pool;
 
-/* A pool of at most max spares, started with start(arg, ...), sent away to reap. */
-struct spare_pool *spare_new(int64_t max, spare_start_fn start, void *arg, struct reap *reap);
+/*
+ * A pool of at most max spares, started with start(arg, ...), sent away to
+ * reap; reuse: judges come back with their boxes (spare_back).
+ */
+struct spare_pool *spare_new(int64_t max, int reuse, spare_start_fn start, void *arg,
+	    struct reap *reap);
 
 /* A judge of language reported the key of the box it needed first. */
 void	spare_learn(struct spare_pool *p, const char *language, const char *key);
@@ -54,6 +63,17 @@ void	spare_learn(struct spare_pool *p, const char *language, const char *key);
  */
 int	spare_take(struct spare_pool *p, const char *language, uint64_t images_generation,
 	    struct spare_child *out);
+
+/*
+ * Every spare_take is followed, when its judge is done, by one of these:
+ * spare_done (the judge went away), or spare_back, which offers the judge
+ * that kept its box (started under child_generation of the images) as the
+ * language's spare: 0 when taken (c is the pool's now), -1 when not (the
+ * caller sends it away).
+ */
+void	spare_done(struct spare_pool *p, const char *language);
+int	spare_back(struct spare_pool *p, const char *language, uint64_t child_generation,
+	    uint64_t images_generation, const struct spare_child *c);
 
 /*
  * Upkeep, once per loop: drops spares that died, sends away the idle and

@@ -19,6 +19,8 @@ enum tally_counter {
 	TALLY_BUILD_MISSES,		/* one that had to be built */
 	TALLY_WARM_TAKEN,		/* a box started ahead that a submission took */
 	TALLY_WARM_UNUSED,		/* one that served nobody (not the box needed, died) */
+	TALLY_REUSE_TAKEN,		/* a box that served a submission before took another */
+	TALLY_REUSE_REFUSED,		/* one kept for that whose reset check failed */
 	TALLY_N
 };
 

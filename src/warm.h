@@ -1,12 +1,14 @@
 /*
- * warm.h - a box started before its submission is known. A worker keeps
+ * warm.h - boxes ready before their submission is known. A worker keeps
  * judges waiting ahead of submissions (spare.h); each starts the box that
  * the last submission of its language needed first, from the key that
- * submission's judge reported (docker_spec_key). When the record comes,
- * every place that is about to start a box asks here first: a warm box
- * with exactly that key is taken instead, and the container's start is
- * off the submission's path. A warm box never ran anything, so taking it
- * is the same as starting a new one; one nobody took is closed with the
+ * submission's judge reported (docker_spec_key), or holds the boxes its
+ * last submission used, reset (warm_adopt). When the record comes, every
+ * place that is about to start a box asks here first: a waiting box with
+ * exactly that key is taken instead, and the container's start is off the
+ * submission's path. A box started ahead never ran anything, and a reset
+ * one was checked to be as it was fresh (SECURITY.md), so taking either is
+ * the same as starting a new one; those nobody took are closed with the
  * judge's other boxes.
  */
 #ifndef SCRC_WARM_H
@@ -18,6 +20,8 @@
 
 /* The environment variable that hands a waiting judge its key. */
 #define WARM_ENV	"SCRC_WARM_BOX"
+/* Boxes one judge may hold waiting. */
+#define WARM_MAX	4
 
 /*
  * Starts the box key describes and waits for its greeting. 0, or -1 with
@@ -26,13 +30,19 @@
 int	warm_start(const char *key, char *err, size_t err_size);
 
 /*
- * The warm box when its key equals spec's and it is still up (it sent
- * nothing since its greeting); it is the caller's from then on. NULL
- * otherwise (a box that died waiting is closed here).
+ * A waiting box whose key equals spec's and that is still up (it sent
+ * nothing since its greeting or reset); it is the caller's from then on.
+ * NULL otherwise (a box that died waiting is closed here).
  */
 struct docker_box *warm_take(const struct docker_box_spec *spec);
 
-/* Closes the warm box nobody took (docker_box_close_later); no-op if none. */
+/*
+ * A box the last submission used, reset (docker_box_reset): waiting from
+ * now on, to be taken like one started ahead (the key is the same test).
+ */
+void	warm_adopt(struct docker_box *box);
+
+/* Closes the waiting boxes nobody took (docker_box_close_later). */
 void	warm_drop(void);
 
 #endif

@@ -105,8 +105,8 @@ struct worker_job {
 	int64_t			 received_ms;	/* monotonic */
 	char			*value;		/* the record, sent to each attempt */
 	size_t			 value_len;
-	char			*feed;		/* what this attempt's stdin gets: the value,
-						   or (a judge started ahead) the id first */
+	char			*feed;		/* what this attempt's stdin gets: the id
+						   and the value, framed (worker.h) */
 	size_t			 feed_len;
 	int64_t			 watchdog_ms;	/* longest one attempt may take */
 	int64_t			 first_start_ms; /* monotonic: first attempt began, 0 = none */
@@ -125,6 +125,9 @@ struct worker_job {
 	struct buf		 out;
 	int			 out_over;	/* output beyond any sane line */
 	int64_t			 deadline;
+	int			 lent;		/* counted in the spares' judges out */
+	int			 again;		/* the child said WORKER_AGAIN_LINE */
+	uint64_t		 child_gen;	/* images generation the child started under */
 
 	/* The result to publish. */
 	char			*result;
@@ -294,12 +297,11 @@ worker_count(struct worker *w, int state_mask)
 	return n;
 }
 
-/* Drops what the last attempt's stdin got (a copy only for a spare). */
+/* Drops what the last attempt's stdin got. */
 static void
 worker_feed_free(struct worker_job *job)
 {
-	if (job->feed != job->value)
-		free(job->feed);
+	free(job->feed);
 	job->feed = NULL;
 	job->feed_len = 0;
 }
@@ -373,15 +375,15 @@ worker_image_ids(struct worker *w)
 }
 
 /*
- * Starts a judge: for one submission (fallback_id given), or ahead of its
- * submission with warm_key (the box to start, warm.h). Our ends of both
+ * Starts a judge: for a submission, or ahead of it with warm_key (the box
+ * to start, warm.h); either reads its submissions framed on stdin. Our ends of both
  * pipes are close-on-exec, so no other child inherits them (one would
  * otherwise hold another's stdin open); pipeline_start() closes the
  * child's ends in this process itself. 0, or -1 with err.
  */
 static int
-worker_spawn(struct worker *w, const char *fallback_id, const char *warm_key,
-    struct spare_child *c, char *err, size_t err_size)
+worker_spawn(struct worker *w, const char *warm_key, struct spare_child *c, char *err,
+    size_t err_size)
 {
 	int in[2], out[2];
 	pipecmd *cmd;
@@ -400,8 +402,6 @@ worker_spawn(struct worker *w, const char *fallback_id, const char *warm_key,
 	pipecmd_arg(cmd, "run");
 	pipecmd_arg(cmd, "--worker-child");
 	pipecmd_arg(cmd, "-");
-	if (fallback_id != NULL)
-		pipecmd_setenv(cmd, "SCRC_FALLBACK_ID", fallback_id);
 	if (warm_key != NULL)
 		pipecmd_setenv(cmd, WARM_ENV, warm_key);
 	if (conf.cache_bytes > 0)
@@ -432,13 +432,41 @@ static int
 worker_spawn_spare(void *arg, const char *key, struct spare_child *c, char *err,
     size_t err_size)
 {
-	return worker_spawn(arg, NULL, key, c, err, err_size);
+	return worker_spawn(arg, key, c, err, err_size);
+}
+
+/* The attempt's stdin: the id to answer under, then the record, framed. */
+static void
+worker_feed(struct worker_job *job)
+{
+	size_t idlen = strlen(job->fallback_id);
+	char head[2][32];
+	int n0, n1;
+
+	worker_feed_free(job);
+	n0 = snprintf(head[0], sizeof head[0], "%zu\n", idlen);
+	n1 = snprintf(head[1], sizeof head[1], "%zu\n", job->value_len);
+	job->feed_len = (size_t)n0 + idlen + (size_t)n1 + job->value_len;
+	job->feed = xmalloc(job->feed_len);
+	memcpy(job->feed, head[0], (size_t)n0);
+	memcpy(job->feed + n0, job->fallback_id, idlen);
+	memcpy(job->feed + n0 + idlen, head[1], (size_t)n1);
+	memcpy(job->feed + n0 + idlen + n1, job->value, job->value_len);
+}
+
+/* The spares stop counting job's judge as one that may bring its box back. */
+static void
+worker_unlend(struct worker *w, struct worker_job *job)
+{
+	if (job->lent)
+		spare_done(w->spares, job->language);
+	job->lent = 0;
 }
 
 /*
- * Starts one attempt: in the judge started ahead for its language when one
- * waits (its stdin then gets the fallback id first, see scrc.c), else in
- * a new one.
+ * Starts one attempt: in a judge waiting for its language when one does
+ * (started ahead, or one that judged the last such submission and kept
+ * its box), else in a new one.
  */
 static int
 worker_start_child(struct worker *w, struct worker_job *job)
@@ -447,27 +475,20 @@ worker_start_child(struct worker *w, struct worker_job *job)
 	char err[512];
 	int warm = 0;
 
-	worker_feed_free(job);
-	job->feed = job->value;
-	job->feed_len = job->value_len;
+	worker_feed(job);
 	if (conf.cache_bytes > 0)
 		(void)worker_image_ids(w);	/* a stale listing is renewed first */
-	if (spare_take(w->spares, job->language, w->image_gen, &c) == 0) {
-		size_t idlen = strlen(job->fallback_id);
-		char head[32];
-		int n = snprintf(head, sizeof head, "%zu\n", idlen);
-
-		job->feed_len = (size_t)n + idlen + job->value_len;
-		job->feed = xmalloc(job->feed_len);
-		memcpy(job->feed, head, (size_t)n);
-		memcpy(job->feed + n, job->fallback_id, idlen);
-		memcpy(job->feed + n + idlen, job->value, job->value_len);
+	if (spare_take(w->spares, job->language, w->image_gen, &c) == 0)
 		warm = 1;
-	} else if (worker_spawn(w, job->fallback_id, NULL, &c, err, sizeof err) != 0) {
+	else if (worker_spawn(w, NULL, &c, err, sizeof err) != 0) {
 		free(job->last_why);
 		job->last_why = xstrdup(err);
+		spare_done(w->spares, job->language);
 		return -1;
 	}
+	job->lent = 1;
+	job->again = 0;
+	job->child_gen = w->image_gen;
 	job->pl = c.pl;
 	job->pid = c.pid;
 	job->in_fd = c.in_fd;
@@ -615,6 +636,7 @@ static int
 worker_final(struct worker *w, struct worker_job *job, size_t *len)
 {
 	static const char trailer[] = "\n" WORKER_FINAL_LINE "\n";
+	static const char again[] = "\n" WORKER_AGAIN_LINE "\n";
 	static const char warm[] = "\n" WORKER_WARM_LINE " ";
 	size_t n = sizeof trailer - 1, i;
 	struct buf *out = &job->out;
@@ -623,6 +645,12 @@ worker_final(struct worker *w, struct worker_job *job, size_t *len)
 		return 0;
 	out->len -= n - 1;	/* keeps the line's own newline */
 	out->data[out->len] = '\0';
+	n = sizeof again - 1;
+	if (out->len > n && memcmp(out->data + out->len - n, again, n) == 0) {
+		job->again = 1;
+		out->len -= n - 1;
+		out->data[out->len] = '\0';
+	}
 	/* The line before the trailer, when it is the warm line. */
 	for (i = out->len - 1; i > 0 && out->data[i - 1] != '\n'; i--)
 		;
@@ -638,15 +666,25 @@ worker_final(struct worker *w, struct worker_job *job, size_t *len)
 }
 
 /*
- * A final answer before the child's exit: published now, the child handed
- * to the reaper while it removes its boxes (off the submission's latency
- * and out of its slot).
+ * A final answer: published now. A child that kept its box waits for the
+ * next submission of its language among the spares when they take it;
+ * else it is handed to the reaper while it removes its boxes (off the
+ * submission's latency and out of its slot).
  */
 static void
 worker_hand_off(struct worker *w, struct worker_job *job, size_t len)
 {
-	worker_close_fds(job);
-	reap_add(w->reap, job->pl, job->pid, job->id, WORKER_REAP_MS);
+	struct spare_child c = { job->pl, job->pid, job->in_fd, job->out_fd };
+
+	if (job->again && job->in_fd >= 0 && job->out_fd >= 0 && job->lent &&
+	    spare_back(w->spares, job->language, job->child_gen, w->image_gen, &c) == 0) {
+		job->lent = 0;
+		job->in_fd = job->out_fd = -1;
+	} else {
+		worker_unlend(w, job);
+		worker_close_fds(job);
+		reap_add(w->reap, job->pl, job->pid, job->id, WORKER_REAP_MS);
+	}
 	job->pl = NULL;
 	job->pid = 0;
 	worker_publish(w, job, buf_steal(&job->out, NULL), len);
@@ -664,6 +702,7 @@ worker_finish_attempt(struct worker *w, struct worker_job *job, const char *kill
 	int64_t delay;
 	char *cmdline = NULL;
 
+	worker_unlend(w, job);
 	if (killed_why == NULL) {
 		worker_close_fds(job);
 		status = pipeline_wait(job->pl);
@@ -742,7 +781,7 @@ worker_io(struct worker *w, int timeout_ms)
 	for (job = w->jobs; job != NULL; job = job->next) {
 		if (job->state != WORKER_JOB_RUNNING)
 			continue;
-		if (job->in_fd >= 0) {
+		if (job->in_fd >= 0 && job->in_off < job->feed_len) {
 			fds[n].fd = job->in_fd;
 			fds[n].events = POLLOUT;
 			owner[n++] = job;
@@ -765,9 +804,8 @@ worker_io(struct worker *w, int timeout_ms)
 			    job->feed_len - job->in_off);
 			if (r > 0)
 				job->in_off += (size_t)r;
-			if ((r < 0 && errno != EAGAIN && errno != EINTR) ||
-			    job->in_off >= job->feed_len) {
-				/* Done, or the child stopped reading (EPIPE). */
+			/* The child stopped reading (EPIPE); done, it stays open. */
+			if (r < 0 && errno != EAGAIN && errno != EINTR) {
 				close(job->in_fd);
 				job->in_fd = -1;
 			}
@@ -799,12 +837,13 @@ worker_io(struct worker *w, int timeout_ms)
 			worker_finish_attempt(w, job, "judge killed by the worker's watchdog");
 			continue;
 		}
-		if (job->out_fd >= 0)
-			continue;
+		/* A judge that keeps its box says it is done without closing. */
 		if (worker_final(w, job, &len)) {
 			worker_hand_off(w, job, len);
 			continue;
 		}
+		if (job->out_fd >= 0)
+			continue;
 		/*
 		 * EOF seen: reap only once the child has exited, so that
 		 * pipeline_wait never blocks the loop. ECHILD means
@@ -1241,7 +1280,8 @@ worker_main(void)
 		w->tally_fd = monitor_tally_fd(w->mon);
 	}
 	w->reap = reap_new();
-	w->spares = spare_new(conf.warm_judges, worker_spawn_spare, w, w->reap);
+	w->spares = spare_new(conf.warm_judges, conf.box_reuse > 1, worker_spawn_spare, w,
+	    w->reap);
 	w->started_ms = w->stats_at = util_now_ms();
 	log_info("worker %s starting: brokers=%s topic=%s results=%s group=%s parallel=%lld "
 	    "expected=%lld retries=%lld drain=%lldms judge=%s", w->name,

@@ -15,9 +15,15 @@
 #define WORKER_EXIT_RETRY	75
 
 /*
+ * A judging child reads frames on its stdin, each "LEN\n" and LEN bytes:
+ * a submission is two of them, the id to answer under when the record has
+ * none, then the record. It judges one submission after another until its
+ * stdin ends between two.
+ *
  * The line a judging child writes after its result line when the verdict
- * is final (it will exit 0), then closes its stdout: the worker publishes
- * at once, and reaps the child later, while it removes its boxes.
+ * is final, then it closes its stdout (unless it said WORKER_AGAIN_LINE)
+ * and exits 0: the worker publishes at once, and reaps the child later,
+ * while it removes its boxes.
  */
 #define WORKER_FINAL_LINE	"scrc-final"
 /*
@@ -26,6 +32,12 @@
  * hands to the next judge it starts ahead for the same language.
  */
 #define WORKER_WARM_LINE	"scrc-warm"
+/*
+ * A line before the trailer: the child kept that box, will reset it and
+ * reads another submission from its stdin (it does not close its stdout
+ * then). A worker that does not want it closes the child's stdin.
+ */
+#define WORKER_AGAIN_LINE	"scrc-again"
 
 /*
  * The longest one attempt at judging may take before the worker kills it,

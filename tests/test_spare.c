@@ -64,7 +64,7 @@ static void
 test_pool(void **state)
 {
 	struct reap *r = reap_new();
-	struct spare_pool *p = spare_new(2, fake_start, NULL, r);
+	struct spare_pool *p = spare_new(2, 0, fake_start, NULL, r);
 	struct spare_child c;
 
 	(void)state;
@@ -129,7 +129,7 @@ static void
 test_died(void **state)
 {
 	struct reap *r = reap_new();
-	struct spare_pool *p = spare_new(1, fake_start, NULL, r);
+	struct spare_pool *p = spare_new(1, 0, fake_start, NULL, r);
 	struct spare_child c;
 	int i;
 
@@ -159,7 +159,7 @@ static void
 test_off(void **state)
 {
 	struct reap *r = reap_new();
-	struct spare_pool *p = spare_new(0, fake_start, NULL, r);
+	struct spare_pool *p = spare_new(0, 0, fake_start, NULL, r);
 	struct spare_child c;
 
 	(void)state;

@@ -7,8 +7,8 @@
 # hierarchy there) and checks each result with jq: the c and python x OK WA
 # TL ML RE BF matrix, CPU time of a 400 ms busy loop, memory of a program
 # touching 100 MiB, an OOM kill, memory hidden outside the heap (shared,
-# memfd, SysV, /dev/shm, /tmp, pipes), the programs' uid, and scrc-box out
-# of the program's reach. Prints "ok NAME" or "not ok NAME: why" per case,
+# memfd, SysV, /dev/shm, /tmp, pipes), the programs' uid, scrc-box out of
+# the program's reach, and a box reset after a hostile submission. Prints "ok NAME" or "not ok NAME: why" per case,
 # a "# " line with the measured figures of each, and last the line
 # "N passed, M failed". Exit status 0 only when nothing failed.
 set -euo pipefail
@@ -214,6 +214,57 @@ check uid '.status == "OK" and (.stdout | split(" ") | map(tonumber? // -1) |
 check reach '.status == "OK" and .tests[0].status == "OK" and
 	.tests[0].stdout == "denied 9 of 9\n42\n"'
 echo "# integrity judged in $((SECONDS - t)) s"
+
+# --- a box reset for the next submission (SCRC_BOX_REUSE) ---------------
+# A worker's judge takes three submissions in a row: one that leaves all it
+# can behind, then two that report what they find; they must run in its
+# boxes and see what a fresh box shows (bats/integrity.bats judges the same
+# on the host's cgroup v1).
+t=$SECONDS
+sub leave c "$P/reuse/leave.c" "$LIM + {files: [{name: \"left.txt\", content: \"left\\n\"}]}"
+sub look c "$P/reuse/look.c" "$LIM"
+sub again c "$P/reuse/look.c" "$LIM"
+for name in leave look again; do
+	id=$(jq -r .id "$R/$name.json")
+	printf '%d\n%s%d\n' "${#id}" "$id" "$(wc -c < "$R/$name.json")"
+	cat "$R/$name.json"
+done > "$R/frames"
+rc=0
+SCRC_CACHE_BYTES=0 "$SCRC" run "$R/look.json" > "$R/fresh.out" 2> "$R/fresh.err" || rc=$?
+echo $rc > "$R/fresh.rc"
+rc=0
+SCRC_CACHE_BYTES=0 SCRC_VERBOSE=1 "$SCRC" run --worker-child - < "$R/frames" > "$R/seq.txt" \
+	2> "$R/seq.err" || rc=$?
+i=0
+for name in leave look again; do
+	i=$((i + 1))
+	echo $rc > "$R/seq-$name.rc"
+	cp "$R/seq.err" "$R/seq-$name.err"
+	grep '^{' "$R/seq.txt" | sed -n "${i}p" > "$R/seq-$name.out"
+done
+host() { jq -r '.stdout | split("\n")[0]' "$R/$1.out" 2>/dev/null; }
+view() { jq -r '.stdout | split("\n")[1:] | join("\n")' "$R/$1.out" 2>/dev/null; }
+fresh_mem=$(jq .memory_bytes "$R/fresh.out" 2>/dev/null || echo 0)
+check seq-leave '.status == "OK" and (.stdout | contains("shm 1 msg 1 sem 1 mq 1 daemon 100"))'
+for name in look again; do
+	if [ "$(host "seq-$name")" != "$(host seq-leave)" ] || [ "$(host "seq-$name")" = "$(host fresh)" ]; then
+		echo "not ok seq-$name: ran in box $(host "seq-$name"), not in $(host seq-leave)'s"
+		failed=$((failed + 1))
+	elif [ "$(view "seq-$name")" != "$(view fresh)" ]; then
+		echo "not ok seq-$name: saw $(view "seq-$name" | tr '\n' '|'), a fresh box $(view fresh | tr '\n' '|')"
+		failed=$((failed + 1))
+	else
+		check "seq-$name" ".status == \"OK\" and (.memory_bytes - $fresh_mem | fabs) < 4 * 1048576"
+	fi
+done
+if [ "$(grep -c 'reuse: 2 of 2 boxes are ready' "$R/seq.err")" = 3 ]; then
+	echo "ok seq-reset: every reset passed its checks"
+	passed=$((passed + 1))
+else
+	echo "not ok seq-reset: $(grep 'reuse:' "$R/seq.err" | tr '\n' ' ' | tail -c 600)"
+	failed=$((failed + 1))
+fi
+echo "# reuse judged in $((SECONDS - t)) s"
 
 left=$(docker ps -aq --filter label=scrc=1 | wc -l)
 if [ "$left" = 0 ]; then

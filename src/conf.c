@@ -111,8 +111,9 @@ static const struct conf_entry conf_table[] = {
 	  "submissions' builds are cached too (0: every submission is built)" },
 	{ "SCRC_WORKER_NAME", "worker-name", CONF_STRING, OFF(worker_name), NULL, 0, 0,
 	  "name reported in results (default: host:pid)" },
-	{ "SCRC_WARM_JUDGES", "warm-judges", CONF_INT, OFF(warm_judges), "2", 0, 64,
-	  "judges started ahead, each with the box its language needed last (0: none)" },
+	{ "SCRC_WARM_JUDGES", "warm-judges", CONF_INT, OFF(warm_judges), "8", 0, 64,
+	  "judges waiting for their language's next submission, with the box it needed "
+	  "last started ahead or the boxes of its last one kept (0: none)" },
 	{ "SCRC_BOX_REUSE", "box-reuse", CONF_INT, OFF(box_reuse), "64", 1, 100000,
 	  "submissions one box may serve, reset and checked between two (1: a box each)" },
 	{ "SCRC_INFRA_RETRIES", "infra-retries", CONF_INT, OFF(infra_retries), "3", 0, 100,

@@ -375,6 +375,14 @@ run_worker_child(void)
 		docker_keep(0);
 		for (nkept = 0; (box = docker_box_kept()) != NULL; )
 			kept[nkept++] = box;
+		/*
+		 * A submission that needed no box (a cached compile error) leaves
+		 * the waiting ones for the next; one that needed others does not
+		 * (their key is what its language needs now).
+		 */
+		if (nkept == 0 && served < conf.box_reuse)
+			while (nkept < DOCKER_KEEP_MAX && (box = warm_untaken()) != NULL)
+				kept[nkept++] = box;
 		if (rc != 0) {
 			while (nkept > 0)
 				docker_box_close_later(kept[--nkept]);

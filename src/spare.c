@@ -49,7 +49,8 @@ struct spare {
 
 struct spare_pool {
 	int64_t			 max;
-	int			 reuse;		/* judges may come back with their box */
+	int64_t			 reuse;		/* judges of a language that may wait with
+						   their boxes (0: none come back) */
 	spare_start_fn		 start;
 	void			*arg;
 	struct reap		*reap;
@@ -60,7 +61,7 @@ struct spare_pool {
 };
 
 struct spare_pool *
-spare_new(int64_t max, int reuse, spare_start_fn start, void *arg, struct reap *reap)
+spare_new(int64_t max, int64_t reuse, spare_start_fn start, void *arg, struct reap *reap)
 {
 	struct spare_pool *p = xcalloc(1, sizeof *p);
 
@@ -208,20 +209,33 @@ spare_done(struct spare_pool *p, const char *language)
 		l->out--;
 }
 
+static ssize_t	spare_traded(const struct spare_pool *p, const struct spare_lang *want,
+		    int64_t now);
+static size_t	spare_of(const struct spare_pool *p, const struct spare_lang *l);
+
 int
 spare_back(struct spare_pool *p, const char *language, uint64_t child_generation,
     uint64_t images_generation, const struct spare_child *c)
 {
 	struct spare_lang *l = spare_find(p, language);
 	struct spare *s;
+	ssize_t traded;
 
 	if (l == NULL)
 		return -1;
 	if (l->out > 0)
 		l->out--;
 	if (!p->reuse || p->max == 0 || l->key == NULL || child_generation != images_generation ||
-	    p->n >= (size_t)p->max)
+	    spare_of(p, l) >= (size_t)p->reuse)
 		return -1;
+	/* Full: a judge that costs nothing to keep may take a less asked-for one's place. */
+	if (p->n >= (size_t)p->max) {
+		if ((traded = spare_traded(p, l, util_now_ms())) < 0)
+			return -1;
+		log_debug("worker: the judge waiting for %s makes room for one of %s",
+		    p->v[traded].lang->language, l->language);
+		spare_retire(p, (size_t)traded);
+	}
 	s = &p->v[p->n++];
 	memset(s, 0, sizeof *s);
 	s->c = *c;
@@ -245,6 +259,17 @@ spare_exited(pid_t pid)
 	return si.si_pid == pid;
 }
 
+/* How many wait for l. */
+static size_t
+spare_of(const struct spare_pool *p, const struct spare_lang *l)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < p->n; i++)
+		n += p->v[i].lang == l;
+	return n;
+}
+
 static int
 spare_has(const struct spare_pool *p, const struct spare_lang *l)
 {
@@ -254,6 +279,21 @@ spare_has(const struct spare_pool *p, const struct spare_lang *l)
 		if (p->v[i].lang == l)
 			return 1;
 	return 0;
+}
+
+/*
+ * Places kept for judges at work that will likely come back with their
+ * boxes (spare_back): one per language that has judges out and no spare.
+ */
+static size_t
+spare_reserved(const struct spare_pool *p)
+{
+	size_t i, n = 0;
+
+	for (i = 0; p->reuse && i < p->nlangs; i++)
+		if (p->langs[i].out > 0 && !spare_has(p, &p->langs[i]))
+			n++;
+	return n;
 }
 
 /* The most asked-for language with a key and no spare, or NULL. */
@@ -327,7 +367,8 @@ spare_tick(struct spare_pool *p, int may_start, uint64_t images_generation)
 		    p->v[traded].lang->language, l->language);
 		spare_retire(p, (size_t)traded);
 	}
-	while (may_start && p->n < (size_t)p->max && (l = spare_next(p, now)) != NULL) {
+	while (may_start && p->n + spare_reserved(p) < (size_t)p->max &&
+	    (l = spare_next(p, now)) != NULL) {
 		s = &p->v[p->n];
 		memset(s, 0, sizeof *s);
 		if (p->start(p->arg, l->key, &s->c, err, sizeof err) != 0) {

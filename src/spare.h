@@ -14,7 +14,9 @@
  * With reuse, a judge that kept its box (WORKER_AGAIN_LINE) comes back to
  * the pool as its language's spare (spare_back); while judges of a
  * language are at work none is started for it, as one of them will most
- * likely come back with the box it would start.
+ * likely come back with the box it would start, and a place is kept for
+ * it. A judge coming back to a full pool takes the place of a language
+ * asked for SPARE_TRADE_FACTOR times less, or is sent away.
  */
 #ifndef SCRC_SPARE_H
 #define SCRC_SPARE_H
@@ -47,9 +49,11 @@ struct spare_pool;
 
 /*
  * A pool of at most max spares, started with start(arg, ...), sent away to
- * reap; reuse: judges come back with their boxes (spare_back).
+ * reap; with reuse > 0, judges come back with their boxes (spare_back), at
+ * most reuse of them per language (more than the worker's slots would not
+ * all be asked for at once).
  */
-struct spare_pool *spare_new(int64_t max, int reuse, spare_start_fn start, void *arg,
+struct spare_pool *spare_new(int64_t max, int64_t reuse, spare_start_fn start, void *arg,
 	    struct reap *reap);
 
 /* A judge of language reported the key of the box it needed first. */

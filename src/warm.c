@@ -102,6 +102,14 @@ warm_adopt(struct docker_box *box)
 	warm_boxes[warm_n++] = box;
 }
 
+struct docker_box *
+warm_untaken(void)
+{
+	if (warm_n == 0)
+		return NULL;
+	return warm_boxes[--warm_n];
+}
+
 void
 warm_drop(void)
 {

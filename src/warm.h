@@ -42,6 +42,12 @@ struct docker_box *warm_take(const struct docker_box_spec *spec);
  */
 void	warm_adopt(struct docker_box *box);
 
+/*
+ * One of the waiting boxes the submission did not take, now the caller's
+ * (it may keep it for the next submission); NULL when none is left.
+ */
+struct docker_box *warm_untaken(void);
+
 /* Closes the waiting boxes nobody took (docker_box_close_later). */
 void	warm_drop(void);
 

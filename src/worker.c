@@ -1280,8 +1280,8 @@ worker_main(void)
 		w->tally_fd = monitor_tally_fd(w->mon);
 	}
 	w->reap = reap_new();
-	w->spares = spare_new(conf.warm_judges, conf.box_reuse > 1, worker_spawn_spare, w,
-	    w->reap);
+	w->spares = spare_new(conf.warm_judges, conf.box_reuse > 1 ? conf.max_parallel : 0,
+	    worker_spawn_spare, w, w->reap);
 	w->started_ms = w->stats_at = util_now_ms();
 	log_info("worker %s starting: brokers=%s topic=%s results=%s group=%s parallel=%lld "
 	    "expected=%lld retries=%lld drain=%lldms judge=%s", w->name,

@@ -2,7 +2,8 @@
  * test_spare.c - the worker's pool of judges started ahead: one per
  * language, at most the pool's size, only with a key, replaced when the
  * language's key changes, dropped when they die or the images change, and
- * traded to a language asked for much more. The "judges" here are `cat`
+ * traded to a language asked for much more; judges coming back with their
+ * boxes (reuse). The "judges" here are `cat`
  * processes: a spare sent away sees its stdin close and exits, as a real
  * one does.
  */
@@ -154,6 +155,73 @@ test_died(void **state)
 	reap_free(r, 10000);
 }
 
+/*
+ * With reuse: no spare is started for a language while its judge is out,
+ * a place is kept for it, and the judge that comes back with its box is
+ * the language's spare; a full pool takes one back only in trade for a
+ * language asked for much less.
+ */
+static void
+test_back(void **state)
+{
+	struct reap *r = reap_new();
+	struct spare_pool *p = spare_new(2, 1, fake_start, NULL, r);
+	struct spare_child c, py, go;
+
+	(void)state;
+	nstarted = 0;
+	spare_learn(p, "python", "k-py");
+	spare_learn(p, "go", "k-go");
+	spare_learn(p, "c", "k-c");
+	/* A python judge goes out (no spare yet): the place kept for it leaves one. */
+	assert_int_equal(spare_take(p, "python", 0, &py), -1);
+	assert_int_equal(fake_start(NULL, "k-py", &py, NULL, 0), 0);
+	assert_int_equal(spare_take(p, "go", 0, &go), -1);
+	assert_int_equal(fake_start(NULL, "k-go", &go, NULL, 0), 0);
+	assert_int_equal(spare_take(p, "c", 0, &c), -1);
+	nstarted = 0;
+	spare_tick(p, 1, 0);
+	/* python, go and c are all out: nothing is started. */
+	assert_int_equal(nstarted, 0);
+	spare_done(p, "c");
+	spare_tick(p, 1, 0);
+	/* c came back without a box: but the two places are kept for python and go. */
+	assert_int_equal(nstarted, 0);
+	/* Both come back with their boxes, from images of now. */
+	assert_int_equal(spare_back(p, "python", 0, 0, &py), 0);
+	assert_int_equal(spare_back(p, "go", 0, 0, &go), 0);
+	assert_int_equal(spare_count(p), 2);
+	spare_tick(p, 1, 0);
+	assert_int_equal(nstarted, 0);
+	/* The next python submission gets that very judge. */
+	assert_int_equal(spare_take(p, "python", 0, &c), 0);
+	assert_int_equal(c.pid, py.pid);
+	/* From older images it is not taken back. */
+	assert_int_equal(spare_back(p, "python", 0, 1, &c), -1);
+	finish(&c);
+	/* A full pool (python, go): rust, asked for once as go was, is not taken back... */
+	assert_int_equal(spare_take(p, "python", 0, &py), -1);
+	assert_int_equal(fake_start(NULL, "k-py", &py, NULL, 0), 0);
+	assert_int_equal(spare_back(p, "python", 0, 0, &py), 0);
+	assert_int_equal(spare_count(p), 2);
+	spare_learn(p, "rust", "k-rust");
+	assert_int_equal(spare_take(p, "rust", 0, &c), -1);
+	assert_int_equal(fake_start(NULL, "k-rust", &c, NULL, 0), 0);
+	assert_int_equal(spare_back(p, "rust", 0, 0, &c), -1);
+	finish(&c);
+	/* ...but c, asked for twice as often as go now, takes go's place. */
+	assert_int_equal(spare_take(p, "c", 0, &c), -1);
+	assert_int_equal(fake_start(NULL, "k-c", &c, NULL, 0), 0);
+	assert_int_equal(spare_back(p, "c", 0, 0, &c), 0);
+	assert_int_equal(spare_count(p), 2);
+	assert_int_equal(spare_take(p, "go", 0, &go), -1);
+	spare_done(p, "go");
+	assert_int_equal(spare_take(p, "c", 0, &c), 0);
+	finish(&c);
+	spare_free(p);
+	reap_free(r, 10000);
+}
+
 /* Without a pool size nothing is ever started or taken. */
 static void
 test_off(void **state)
@@ -179,6 +247,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pool),
 		cmocka_unit_test(test_died),
+		cmocka_unit_test(test_back),
 		cmocka_unit_test(test_off),
 	};
 

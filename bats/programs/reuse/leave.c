@@ -49,8 +49,10 @@ int main(void)
 	FILE *f = fopen("/etc/hostname", "r");
 	int i, fd, ready[2];
 
+	/* podman's /etc/hostname has no newline at its end, docker's has. */
 	if (f != NULL && fgets(host, sizeof host, f) != NULL)
-		fputs(host, stdout);
+		host[strcspn(host, "\n")] = '\0';
+	printf("%s\n", host);
 	fflush(stdout);
 	tree(".");
 	tree("/tmp");

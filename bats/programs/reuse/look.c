@@ -69,8 +69,10 @@ int main(void)
 	size_t i;
 	int n;
 
+	/* podman's /etc/hostname has no newline at its end, docker's has. */
 	if (f != NULL && fgets(host, sizeof host, f) != NULL)
-		fputs(host, stdout);
+		host[strcspn(host, "\n")] = '\0';
+	printf("%s\n", host);
 	printf("box:");
 	walk("/box", "", 1);
 	printf("\n");

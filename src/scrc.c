@@ -402,7 +402,10 @@ run_worker_child(void)
 			fclose(stdout);
 			break;
 		}
-		/* The others go first: a reset's checks need the host less busy. */
+		/*
+		 * The other boxes and the waiting ones not kept go first (after
+		 * the adoption they would be among those judge_release drops).
+		 */
 		judge_release();
 		run_keep(kept, nkept);
 	}

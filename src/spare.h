@@ -5,11 +5,11 @@
  * that box and waits on its stdin. The next submission of that language
  * takes it, so the container's start is off that submission's path.
  *
- * At most conf.warm_judges wait at once, one per language, and only for a
- * language judged in the last SPARE_IDLE_MS: a spare whose language was
- * not asked for that long is sent away (its stdin closed: it removes its
- * box and exits, reaped by reap.c), as is every spare once the images
- * change or the worker stops.
+ * At most conf.warm_judges wait at once, one started ahead per language,
+ * and only for a language judged in the last SPARE_IDLE_MS: a spare whose
+ * language was not asked for that long is sent away (its stdin closed: it
+ * removes its box and exits, reaped by reap.c), as is every spare once the
+ * images change or the worker stops.
  *
  * With reuse, a judge that kept its box (WORKER_AGAIN_LINE) comes back to
  * the pool as its language's spare (spare_back); while judges of a

@@ -331,7 +331,7 @@ int main(void)
 EOF
 	gcc -std=gnu11 -O2 -D_GNU_SOURCE -I"$dir" -I"$root/src" -o "$dir/box-probe" \
 		"$dir/probe.c" "$root/src/docker.c" "$root/src/uidpool.c" "$root/src/util.c" \
-		"$root/src/tally.c" -lpipeline
+		"$root/src/tally.c" "$root/src/chan.c" -lpipeline
 	export PROBE=$dir/box-probe
 }
 
@@ -655,7 +655,7 @@ EOF
 	echo "$output"
 	[[ "$(line "exec fail" 1)" == *"stream ended"* ]]
 	[[ "$(line "exec fail" 2)" == *"broken"* ]]
-	[ -z "$(docker ps -aq --filter "label=scrc.submission=$BOX_ID")" ]
+	gone_soon docker ps -aq --filter "label=scrc.submission=$BOX_ID"
 }
 
 @test "per-run overhead of a trivial program stays far under 60 ms (p50)" {
@@ -684,10 +684,10 @@ cleanup $BOX_ID-left
 EOF
 	echo "$output"
 	[ "$output" = "cleanup 2" ]
-	[ -z "$(docker ps -aq --filter "label=scrc.submission=$BOX_ID-left")" ]
+	gone_soon docker ps -aq --filter "label=scrc.submission=$BOX_ID-left"
 }
 
 @test "no container of this suite is left behind" {
-	[ -z "$(docker ps -aq --filter "label=scrc.submission=$BOX_ID")" ]
-	[ -z "$(docker ps -aq --filter label=scrc=1 --filter name=scrc-boxvol-)" ]
+	gone_soon docker ps -aq --filter "label=scrc.submission=$BOX_ID"
+	gone_soon docker ps -aq --filter label=scrc=1 --filter name=scrc-boxvol-
 }

@@ -266,19 +266,37 @@ containers_of() {
 		$ids 2>/dev/null | awk -v p="$1" 'index($2, p) == 1'
 }
 
-# no_containers_left: fail when a container of this test survives (the
-# ones the reusing judge holds aside).
-no_containers_left() {
+# gone_soon CMD...: succeeds once CMD prints nothing, within 10 s, else
+# fails saying what is left. A box that said goodbye on its channel
+# (SCRC_BOX_CHANNEL=socket) has exited; the engine removes its container
+# a moment later, without a CLI call of ours waiting for that.
+gone_soon() {
+	local i out
+	for i in $(seq 1 50); do
+		out=$("$@") || true
+		[ -z "$out" ] && return 0
+		sleep 0.2
+	done
+	echo "still there after 10 s: $out" >&2
+	return 1
+}
+
+# left_of PREFIX: the containers of PREFIX but those the reusing judge
+# holds aside.
+left_of() {
 	local left kept name
-	left=$(containers_of "$ID-")
+	left=$(containers_of "$1")
 	kept=$(reuse_kept)
 	for name in $kept; do
 		left=$(grep -v " /\?$name\$" <<< "$left" || true)
 	done
-	if [ -n "$left" ]; then
-		echo "containers left behind: $left" >&2
-		return 1
-	fi
+	printf '%s' "$left"
+}
+
+# no_containers_left: fail when a container of this test survives (the
+# ones the reusing judge holds aside).
+no_containers_left() {
+	gone_soon left_of "$ID-" || { echo "containers left behind" >&2; return 1; }
 }
 
 # wait_judged LOG N SECONDS: waits until a worker's LOG has N "judged" lines

@@ -264,19 +264,15 @@ setup() {
 }
 
 @test "after the whole file: no scrc container survives" {
-	local left others
+	local others
 	reuse_stop	# its judge's input ends: it removes the boxes it held
-	left=$(containers_of "$HOSTILE_ID-")
-	if [ -n "$left" ]; then
-		echo "containers of this file left behind: $left" >&2
-		return 1
-	fi
+	gone_soon containers_of "$HOSTILE_ID-" ||
+		{ echo "containers of this file left behind" >&2; return 1; }
 	# When no other scrc is running on this host, no scrc container at all
 	# may exist (other suites or workers may legitimately own some).
 	others=$(pgrep -x scrc || true)
 	if [ -z "$others" ]; then
-		left=$("$DOCKER" ps -a --filter label=scrc=1 -q)
-		if [ -n "$left" ]; then
+		if ! gone_soon "$DOCKER" ps -a --filter label=scrc=1 -q; then
 			"$DOCKER" ps -a --filter label=scrc=1 >&2
 			return 1
 		fi

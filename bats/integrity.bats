@@ -288,11 +288,7 @@ EOF
 }
 
 @test "after the whole file: no container of this file survives" {
-	local left
 	reuse_stop	# its judge's input ends: it removes the boxes it held
-	left=$(containers_of "$INTEGRITY_ID-")
-	if [ -n "$left" ]; then
-		echo "containers of this file left behind: $left" >&2
-		return 1
-	fi
+	gone_soon containers_of "$INTEGRITY_ID-" ||
+		{ echo "containers of this file left behind" >&2; return 1; }
 }

@@ -435,7 +435,7 @@ assert st == {"warm-1": "OK", "warm-2": "ML", "warm-3": "OK", "warm-4": "OK"}, s
 b = {r["id"]: r.get("build", {}) for r in res}
 assert b["warm-4"].get("cached") is True, b["warm-4"]'
 	# The spares went with the worker, their boxes with them.
-	[ -z "$("$DOCKER" ps -aq --filter label=scrc.submission=warm)" ]
+	gone_soon "$DOCKER" ps -aq --filter label=scrc.submission=warm
 	! grep -q 'exited while waiting' "$W/w1.log"
 }
 
@@ -467,5 +467,5 @@ assert b["warm-4"].get("cached") is True, b["warm-4"]'
 st = {r["id"]: r["status"] for r in res}
 assert st == {"reuse-1": "OK", "reuse-2": "ML", "reuse-3": "OK"}, st'
 	# The kept box went with the worker.
-	[ -z "$(containers_of reuse-)" ]
+	gone_soon containers_of reuse-
 }

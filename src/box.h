@@ -120,6 +120,14 @@ int	box_clean_verify(const int *dirs, size_t ndirs, const char *ignore, char *wh
 #define BOX_IPC_DIR	"/.scrc-ipc"
 
 /*
+ * When the host gave us a control channel (chan.h: a socket path and a
+ * token in the environment), connects, sends the token and makes the
+ * socket fd 0 and fd 1. 0 (also when there is none), or -1 with a line
+ * on stderr.
+ */
+int	box_chan_connect(void);
+
+/*
  * Makes BOX_IPC_DIR ours alone and the FIFOs named in and out in it
  * (plain names; existing ones are reused). 0, or -1 with errno.
  */

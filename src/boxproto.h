@@ -1,7 +1,7 @@
 /*
  * boxproto.h - the framing spoken between docker.c (host) and scrc-box
- * (PID 1 of a judge container) over the one stream `docker run -i`
- * attaches. Both sides include this file; it needs libc only, so the static
+ * (PID 1 of a judge container) over its one stream: the socket of its
+ * control channel (chan.h), or what an attached `docker run -i` carries. Both sides include this file; it needs libc only, so the static
  * helper stays self-contained.
  *
  * A frame is a header line "TAG LEN\n" (TAG: 1-8 upper-case letters, LEN:

@@ -114,6 +114,13 @@ static const struct conf_entry conf_table[] = {
 	{ "SCRC_WARM_JUDGES", "warm-judges", CONF_INT, OFF(warm_judges), "8", 0, 64,
 	  "judges waiting for their language's next submission, with the box it needed "
 	  "last started ahead or the boxes of its last one kept (0: none)" },
+	{ "SCRC_BOX_CHANNEL", "box-channel", CONF_STRING, OFF(box_channel), "socket", 0, 0,
+	  "how the judge speaks to its boxes: \"socket\" (a socket in SCRC_SOCKET_DIR "
+	  "mounted into each box; the engine must see this host's files) or \"attach\" "
+	  "(one attached docker CLI process per box, for a remote engine)" },
+	{ "SCRC_SOCKET_DIR", "socket-dir", CONF_STRING, OFF(socket_dir), NULL, 0, 0,
+	  "where those sockets are made (default: /tmp/scrc-sockets-UID; must be ours "
+	  "alone, and at the same path for the engine)" },
 	{ "SCRC_BOX_REUSE", "box-reuse", CONF_INT, OFF(box_reuse), "64", 1, 100000,
 	  "submissions one box may serve, reset and checked between two (1: a box each)" },
 	{ "SCRC_INFRA_RETRIES", "infra-retries", CONF_INT, OFF(infra_retries), "3", 0, 100,

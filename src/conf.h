@@ -49,6 +49,8 @@ struct conf {
 	char	*worker_name;		/* SCRC_WORKER_NAME, --worker-name */
 	int64_t	 warm_judges;		/* SCRC_WARM_JUDGES */
 	int64_t	 box_reuse;		/* SCRC_BOX_REUSE */
+	char	*box_channel;		/* SCRC_BOX_CHANNEL: "socket" or "attach" */
+	char	*socket_dir;		/* SCRC_SOCKET_DIR */
 	int64_t	 infra_retries;		/* SCRC_INFRA_RETRIES */
 	int64_t	 drain_timeout_ms;	/* SCRC_DRAIN_TIMEOUT */
 	int64_t	 stats_interval_ms;	/* SCRC_STATS_INTERVAL */

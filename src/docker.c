@@ -1,9 +1,11 @@
 /*
  * docker.c - everything that talks to the docker CLI, through libpipeline
  * (argv only, never a shell), each call with a deadline, and the host side
- * of a box: one judge container with scrc-box as PID 1, started and
- * attached by one `docker run -i --rm` (the daemon removes the container
- * once scrc-box exits), spoken to in boxproto.h frames.
+ * of a box: one judge container with scrc-box as PID 1, started by one
+ * `docker run -d --rm` and spoken to over its control channel's socket
+ * (chan.h), or started and attached by one `docker run -i --rm`
+ * (SCRC_BOX_CHANNEL=attach); the daemon removes the container once
+ * scrc-box exits. Either way the stream carries boxproto.h frames.
  *
  * libpipeline 1.5.7 and the process: pipeline_start() calls error(FATAL),
  * which exits, when pipe() or fork() fails or the SIGCHLD handler cannot be
@@ -33,6 +35,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -42,6 +45,7 @@
 #include <pipeline.h>
 
 #include "boxproto.h"
+#include "chan.h"
 #include "docker.h"
 #include "tally.h"
 #include "uidpool.h"
@@ -81,7 +85,15 @@ struct docker_proc {
 
 struct docker_box {
 	char			*name;
-	struct docker_proc	 proc;		/* docker run -i --rm ... (the box's CLI) */
+	struct docker_proc	 proc;		/* the box's CLI: `run -i --rm` attached,
+						   `run -d --rm` (podman: start) with a channel */
+	int			 rfd;		/* the box's stream: the CLI's stdout, */
+	int			 wfd;		/* stdin; or the channel's socket twice */
+	struct chan		 chan;		/* listening until the box connects */
+	int			 use_chan;	/* the stream is a channel (chan.h) */
+	int			 eof;		/* the box closed its stream */
+	int			 cli_st;	/* the CLI's exit status once reaped early,
+						   else -2 */
 	int			 broken;	/* stream unusable: no more requests */
 	char			*rbuf;		/* bytes read from the box, not yet used */
 	size_t			 rlen;
@@ -110,6 +122,8 @@ struct docker_box {
 };
 
 static const char *docker_cli = "docker";
+/* Boxes speak through a channel (chan.h), not an attached CLI (settable). */
+static int docker_use_chan = 1;
 /* Boxes told goodbye whose end docker_box_close_all waits for. */
 static struct docker_box *docker_closing;
 static const char *docker_seccomp;
@@ -134,10 +148,18 @@ static int	docker_volume_marker(const char *vol, char *path, size_t size);
 static int	docker_box_spawn(struct docker_box *box, char *errstr, size_t errstr_size);
 static int	docker_box_refill(struct docker_box *box, char *errstr, size_t errstr_size);
 static void	docker_box_goodbye(struct docker_box *box);
+static void	docker_box_shut(struct docker_box *box);
+static void	docker_box_stream_close(struct docker_box *box);
+static int	docker_box_connect(struct docker_box *box, int64_t deadline, char *errstr,
+		    size_t errstr_size);
 
 static void	docker_dup_stderr(void *data);
-static int	docker_spawn(const char *const *args, int want_in, struct docker_proc *dp,
+static int	docker_spawn(const char *const *args, int want_in, const char *token,
+		    struct docker_proc *dp,
 		    char *errstr, size_t errstr_size);
+static int	docker_cmd_run_token(const char *const *args, const void *in, size_t inlen,
+		    const char *token, int64_t timeout_ms, struct docker_cmd *res, char *errstr,
+		    size_t errstr_size);
 static int	docker_gone(pid_t pid);
 static int	docker_reap(struct docker_proc *dp, int64_t deadline, int *timed_out);
 static void	docker_proc_close(struct docker_proc *dp);
@@ -225,6 +247,12 @@ docker_set_start_timeout(int64_t ms)
 }
 
 void
+docker_set_channel(int on)
+{
+	docker_use_chan = on;
+}
+
+void
 docker_set_cli(const char *path)
 {
 	docker_cli = path != NULL && *path != '\0' ? path : "docker";
@@ -244,11 +272,13 @@ docker_dup_stderr(void *data)
 /*
  * Starts `docker ARGS...` with stdout and stderr on pipes we read, and stdin
  * on a pipe we write when want_in, else /dev/null. All our ends are
- * close-on-exec and non-blocking, so no other child inherits them.
+ * close-on-exec and non-blocking, so no other child inherits them. A token
+ * goes into the CLI's environment as CHAN_ENV_TOKEN (`-e NAME` passes it
+ * on to the box), never into an argv anyone on the host can read.
  */
 static int
-docker_spawn(const char *const *args, int want_in, struct docker_proc *dp, char *errstr,
-    size_t errstr_size)
+docker_spawn(const char *const *args, int want_in, const char *token, struct docker_proc *dp,
+    char *errstr, size_t errstr_size)
 {
 	int inp[2] = { -1, -1 }, outp[2] = { -1, -1 }, errp[2] = { -1, -1 };
 	pipecmd *cmd;
@@ -270,6 +300,8 @@ docker_spawn(const char *const *args, int want_in, struct docker_proc *dp, char 
 	cmd = pipecmd_new(docker_cli);
 	for (i = 0; args[i] != NULL; i++)
 		pipecmd_arg(cmd, args[i]);
+	if (token != NULL)
+		pipecmd_setenv(cmd, CHAN_ENV_TOKEN, token);
 	/* libpipeline 1.5.7 never frees hook data: point into dp instead. */
 	dp->err_w = errp[1];
 	pipecmd_pre_exec(cmd, docker_dup_stderr, NULL, &dp->err_w);
@@ -436,6 +468,14 @@ int
 docker_cmd_run(const char *const *args, const void *in, size_t inlen, int64_t timeout_ms,
     struct docker_cmd *res, char *errstr, size_t errstr_size)
 {
+	return docker_cmd_run_token(args, in, inlen, NULL, timeout_ms, res, errstr, errstr_size);
+}
+
+/* docker_cmd_run, with a channel's token in the CLI's environment (docker_spawn). */
+static int
+docker_cmd_run_token(const char *const *args, const void *in, size_t inlen, const char *token,
+    int64_t timeout_ms, struct docker_cmd *res, char *errstr, size_t errstr_size)
+{
 	struct docker_proc dp;
 	struct pollfd pfd[3];
 	char chunk[16384];
@@ -449,7 +489,7 @@ docker_cmd_run(const char *const *args, const void *in, size_t inlen, int64_t ti
 	res->status = -1;
 	buf_init(&res->out);
 	buf_init(&res->err);
-	if (docker_spawn(args, in != NULL, &dp, errstr, errstr_size) != 0)
+	if (docker_spawn(args, in != NULL, token, &dp, errstr, errstr_size) != 0)
 		return -1;
 	if (in != NULL && inlen == 0) {
 		close(dp.in);
@@ -792,7 +832,7 @@ docker_cleanup_orphans(char *errstr, size_t errstr_size)
 		docker_cmd_free(&rm);
 	}
 	docker_cmd_free(&res);
-	return count + docker_ipc_orphans();
+	return count + docker_ipc_orphans() + chan_sweep(docker_owner_alive);
 }
 
 static uint32_t
@@ -877,13 +917,22 @@ docker_box_args(const struct docker_box_spec *spec, const char *name, const char
 		util_seterr(errstr, errstr_size, "box needs a program uid");
 		return NULL;
 	}
+	/* The channel's path goes into a --mount spec: no ',' or quote in it. */
+	if (spec->chan_dir != NULL && (spec->chan_dir[0] != '/' ||
+	    strpbrk(spec->chan_dir, ",\"'\n") != NULL)) {
+		util_seterr(errstr, errstr_size, "invalid socket directory \"%s\"",
+		    spec->chan_dir);
+		return NULL;
+	}
 	v = xcalloc(80, sizeof *v);
+	/* With a channel no CLI stays: the box is started detached. */
 	if (podman) {
 		v[n++] = xstrdup("create");
-		v[n++] = xstrdup("-i");
+		if (spec->chan_dir == NULL)
+			v[n++] = xstrdup("-i");
 	} else {
 		v[n++] = xstrdup("run");
-		v[n++] = xstrdup("-i");
+		v[n++] = xstrdup(spec->chan_dir != NULL ? "-d" : "-i");
 		v[n++] = xstrdup("--rm");
 	}
 	v[n++] = xstrdup("--name");
@@ -957,6 +1006,15 @@ docker_box_args(const struct docker_box_spec *spec, const char *name, const char
 		/* Interactive: the channels to the other box (scrc-box closes the dir). */
 		v[n++] = xstrdup("--mount");
 		v[n++] = xasprintf("type=volume,src=%s,dst=%s", spec->ipc_volume, DOCKER_IPC_MOUNT);
+	}
+	if (spec->chan_dir != NULL) {
+		/* The token's value comes from the CLI's environment (docker_spawn). */
+		v[n++] = xstrdup("--mount");
+		v[n++] = xasprintf("type=bind,src=%s,dst=%s", spec->chan_dir, CHAN_MOUNT);
+		v[n++] = xstrdup("--env");
+		v[n++] = xstrdup(CHAN_ENV_PATH "=" CHAN_BOX_PATH);
+		v[n++] = xstrdup("--env");
+		v[n++] = xstrdup(CHAN_ENV_TOKEN);
 	}
 	v[n++] = xstrdup("--ulimit");
 	v[n++] = xstrdup(DOCKER_NOFILE);
@@ -1286,9 +1344,9 @@ docker_box_send(struct docker_box *box, const char *tag, const void *a, size_t a
 		util_seterr(errstr, errstr_size, "box %s: %s frame too large", box->name, tag);
 		return -1;
 	}
-	if (docker_write(box->proc.in, h, (size_t)hl, deadline) != 0 ||
-	    (alen > 0 && docker_write(box->proc.in, a, alen, deadline) != 0) ||
-	    (dlen > 0 && docker_write(box->proc.in, d, dlen, deadline) != 0)) {
+	if (docker_write(box->wfd, h, (size_t)hl, deadline) != 0 ||
+	    (alen > 0 && docker_write(box->wfd, a, alen, deadline) != 0) ||
+	    (dlen > 0 && docker_write(box->wfd, d, dlen, deadline) != 0)) {
 		docker_box_broken(box, errstr, errstr_size, "writing %s: %s", tag,
 		    errno == ETIMEDOUT ? "timed out" : strerror(errno));
 		return -1;
@@ -1344,12 +1402,13 @@ docker_box_recv(struct docker_box *box, char *tag, char **payload, size_t *len, 
 				box->rbuf = xrealloc(box->rbuf, box->rcap);
 			}
 		}
-		n = read(box->proc.out, box->rbuf + box->rlen, box->rcap - box->rlen - 1);
+		n = read(box->rfd, box->rbuf + box->rlen, box->rcap - box->rlen - 1);
 		if (n > 0) {
 			box->rlen += (size_t)n;
 			continue;
 		}
 		if (n == 0) {
+			box->eof = 1;
 			docker_box_broken(box, errstr, errstr_size,
 			    "the stream ended (container gone?)");
 			return -1;
@@ -1364,7 +1423,7 @@ docker_box_recv(struct docker_box *box, char *tag, char **payload, size_t *len, 
 			return -1;
 		}
 		nfds = 0;
-		pfd[nfds].fd = box->proc.out;
+		pfd[nfds].fd = box->rfd;
 		pfd[nfds++].events = POLLIN;
 		if (box->proc.err >= 0) {
 			pfd[nfds].fd = box->proc.err;
@@ -1521,16 +1580,22 @@ docker_file_decode(const char *payload, size_t len, struct docker_file *f)
 }
 
 /*
- * Starts the box's one CLI process: `docker run -i --rm` creates the
+ * Starts the box's CLI process: `docker run -i --rm` creates the
  * container, attaches to it and starts it, and the daemon removes it once
- * scrc-box exits. 0, or -1 with the box marked broken.
+ * scrc-box exits. With a channel, `docker run -d --rm` returns once the
+ * container runs, and scrc-box connects to the channel. 0, or -1 with the
+ * box marked broken.
  */
 static int
 docker_box_spawn(struct docker_box *box, char *errstr, size_t errstr_size)
 {
 	const char *start_args[] = { "start", "-ai", box->name, NULL };
 	struct docker_cmd res;
+	const char *token = box->use_chan ? box->chan.token : NULL;
 	int rc;
+
+	if (box->use_chan)
+		start_args[1] = box->name, start_args[2] = NULL;
 
 	if (docker_flavour() == DOCKER_FLAVOUR_PODMAN) {
 		/*
@@ -1538,7 +1603,7 @@ docker_box_spawn(struct docker_box *box, char *errstr, size_t errstr_size)
 		 * an interactive box once failed to greet within 30 s under
 		 * load in CI, and the cause is not known yet.
 		 */
-		rc = docker_cmd_run((const char *const *)box->args, NULL, 0, DOCKER_CALL_MS,
+		rc = docker_cmd_run_token((const char *const *)box->args, NULL, 0, token, DOCKER_CALL_MS,
 		    &res, errstr, errstr_size);
 		if (rc != 0 || res.status != 0) {
 			if (rc == 0)
@@ -1550,9 +1615,16 @@ docker_box_spawn(struct docker_box *box, char *errstr, size_t errstr_size)
 		docker_cmd_free(&res);
 	}
 	if (docker_spawn(docker_flavour() == DOCKER_FLAVOUR_PODMAN ? start_args :
-	    (const char *const *)box->args, 1, &box->proc, errstr, errstr_size) != 0) {
+	    (const char *const *)box->args, !box->use_chan, token, &box->proc, errstr,
+	    errstr_size) != 0) {
 		box->broken = 1;
 		return -1;
+	}
+	if (!box->use_chan) {
+		/* The stream is the CLI's pipes; the box owns them from here. */
+		box->rfd = box->proc.out;
+		box->wfd = box->proc.in;
+		box->proc.out = box->proc.in = -1;
 	}
 	tally_add(TALLY_CONTAINERS_STARTED, 1);
 	return 0;
@@ -1578,12 +1650,27 @@ docker_box_launch(const struct docker_box_spec *spec, char *errstr, size_t errst
 	if (uidpool_acquire(&lease, errstr, errstr_size) != 0)
 		return NULL;
 	sp.uid = lease.uid;
+	box = xcalloc(1, sizeof *box);
+	box->rfd = box->wfd = -1;
+	box->cli_st = -2;
+	box->chan.listen_fd = -1;
+	box->proc.in = box->proc.out = box->proc.err = -1;
+	if (docker_use_chan) {
+		if (chan_open(&box->chan, errstr, errstr_size) != 0) {
+			uidpool_release(&lease);
+			free(box);
+			return NULL;
+		}
+		box->use_chan = 1;
+		sp.chan_dir = box->chan.dir;
+	}
 	args = docker_box_args(&sp, name, vol, errstr, errstr_size);
 	if (args == NULL) {
+		chan_close(&box->chan);
 		uidpool_release(&lease);
+		free(box);
 		return NULL;
 	}
-	box = xcalloc(1, sizeof *box);
 	box->uid = lease;
 	box->name = xstrdup(name);
 	box->args = args;
@@ -1615,8 +1702,11 @@ docker_box_refill(struct docker_box *box, char *errstr, size_t errstr_size)
 	int lock;
 
 	log_warn("docker: helper volume %s has no scrc-box: filling it again", box->vol);
-	docker_reap(&box->proc, util_now_ms() + DOCKER_CLOSE_MS, NULL);
+	docker_box_stream_close(box);
+	if (box->proc.p != NULL)
+		docker_reap(&box->proc, util_now_ms() + DOCKER_CLOSE_MS, NULL);
 	docker_proc_close(&box->proc);
+	box->cli_st = -2;
 	docker_rm(box->name);
 	docker_volume_ok[0] = '\0';
 	docker_volume_mark(box->vol, 0);
@@ -1646,6 +1736,75 @@ docker_box_refill(struct docker_box *box, char *errstr, size_t errstr_size)
 	return docker_box_spawn(box, errstr, errstr_size);
 }
 
+/*
+ * With a channel: waits for scrc-box to connect while the CLI starts its
+ * container, watching the CLI, whose failure (no image, no scrc-box in
+ * the volume) is the reason to give. 0 with the stream on the socket, or
+ * -1 with the box broken.
+ */
+static int
+docker_box_connect(struct docker_box *box, int64_t deadline, char *errstr, size_t errstr_size)
+{
+	struct pollfd pfd[3];
+	char chunk[512];
+	int64_t left;
+	ssize_t n;
+	int fd, nfds;
+
+	for (;;) {
+		n = -1;
+		fd = chan_accept(&box->chan, 0);
+		if (fd >= 0) {
+			box->rfd = box->wfd = fd;
+			return 0;
+		}
+		if (errno != EAGAIN) {
+			docker_box_broken(box, errstr, errstr_size, "channel: %s", strerror(errno));
+			return -1;
+		}
+		/* What `run -d` prints is the container's id: read and dropped. */
+		while (box->proc.out >= 0 && (n = read(box->proc.out, chunk, sizeof chunk)) != 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				break;
+		}
+		if (n == 0 && box->proc.out >= 0) {
+			close(box->proc.out);
+			box->proc.out = -1;
+		}
+		docker_box_drain_err(box);
+		/* Both pipes closed: the CLI has ended. A failure is the answer. */
+		if (box->proc.out < 0 && box->proc.err < 0 && box->proc.p != NULL) {
+			box->cli_st = docker_reap(&box->proc, util_now_ms() + DOCKER_CLOSE_MS, NULL);
+			if (box->cli_st != 0) {
+				docker_box_broken(box, errstr, errstr_size,
+				    "the container did not start (%s exit %d)", docker_cli,
+				    box->cli_st);
+				return -1;
+			}
+		}
+		left = deadline - util_now_ms();
+		if (left <= 0) {
+			docker_box_broken(box, errstr, errstr_size,
+			    "scrc-box did not connect to %s in time", CHAN_MOUNT);
+			return -1;
+		}
+		nfds = 0;
+		pfd[nfds].fd = chan_fd(&box->chan);
+		pfd[nfds++].events = POLLIN;
+		if (box->proc.out >= 0) {
+			pfd[nfds].fd = box->proc.out;
+			pfd[nfds++].events = POLLIN;
+		}
+		if (box->proc.err >= 0) {
+			pfd[nfds].fd = box->proc.err;
+			pfd[nfds++].events = POLLIN;
+		}
+		poll(pfd, (nfds_t)nfds, left > 1000 ? 1000 : (int)left);
+	}
+}
+
 int
 docker_box_ready(struct docker_box *box, char *errstr, size_t errstr_size)
 {
@@ -1663,8 +1822,11 @@ docker_box_ready(struct docker_box *box, char *errstr, size_t errstr_size)
 		return -1;
 	}
 	for (refilled = 0; ; refilled = 1) {
-		if (docker_box_recv(box, tag, &payload, &len, 4096,
-		    util_now_ms() + docker_start_ms, errstr, errstr_size) == 0)
+		int64_t deadline = util_now_ms() + docker_start_ms;
+
+		if ((box->rfd >= 0 || docker_box_connect(box, deadline, errstr,
+		    errstr_size) == 0) && docker_box_recv(box, tag, &payload, &len, 4096,
+		    deadline, errstr, errstr_size) == 0)
 			break;
 		/* The engine's words when the entrypoint is missing name its path. */
 		if (refilled || box->errlog.data == NULL ||
@@ -1958,7 +2120,7 @@ docker_box_pending(struct docker_box *box, int64_t timeout_ms)
 
 	if (box->rlen > 0)
 		return 1;
-	pfd.fd = box->proc.out;
+	pfd.fd = box->rfd;
 	pfd.events = POLLIN;
 	if (timeout_ms > INT32_MAX)
 		timeout_ms = INT32_MAX;
@@ -2089,7 +2251,7 @@ docker_box_exec(struct docker_box *box, const struct docker_exec *ex,
 int
 docker_box_fd(const struct docker_box *box)
 {
-	return box->proc.out;
+	return box->rfd;
 }
 
 int
@@ -2176,15 +2338,35 @@ docker_box_goodbye(struct docker_box *box)
 {
 	char err[256];
 
-	if (box->quit_sent || box->proc.p == NULL || box->broken)
+	if (box->quit_sent || box->wfd < 0 || box->broken)
 		return;
 	if (docker_box_send(box, "QUIT", NULL, 0, NULL, 0, util_now_ms() + 1000, err,
 	    sizeof err) == 0)
 		box->quit_sent = 1;
-	if (box->proc.in >= 0) {
-		close(box->proc.in);
-		box->proc.in = -1;
-	}
+	docker_box_shut(box);
+}
+
+/* No more to say: the box reads its end of the stream, and may still answer. */
+static void
+docker_box_shut(struct docker_box *box)
+{
+	if (box->wfd < 0)
+		return;
+	if (box->wfd == box->rfd)
+		shutdown(box->wfd, SHUT_WR);
+	else
+		close(box->wfd);
+	box->wfd = -1;
+}
+
+/* Closes the box's stream, both ends. */
+static void
+docker_box_stream_close(struct docker_box *box)
+{
+	docker_box_shut(box);
+	if (box->rfd >= 0)
+		close(box->rfd);
+	box->rfd = -1;
 }
 
 /*
@@ -2198,9 +2380,9 @@ docker_box_reusable(struct docker_box *box)
 	struct pollfd pfd;
 
 	if (!box->ready || box->broken || box->spent || box->running || box->quit_sent ||
-	    box->key == NULL || box->proc.in < 0 || box->proc.out < 0 || box->rlen > 0)
+	    box->key == NULL || box->wfd < 0 || box->rfd < 0 || box->rlen > 0)
 		return 0;
-	pfd.fd = box->proc.out;
+	pfd.fd = box->rfd;
 	pfd.events = POLLIN;
 	pfd.revents = 0;
 	return poll(&pfd, 1, 0) == 0;
@@ -2263,7 +2445,7 @@ docker_box_close_all(void)
 void
 docker_box_close(struct docker_box *box)
 {
-	char chunk[4096];
+	char chunk[4096], err[256];
 	struct pollfd pfd;
 	int64_t deadline;
 	ssize_t n;
@@ -2271,37 +2453,47 @@ docker_box_close(struct docker_box *box)
 
 	if (box == NULL)
 		return;
+	/*
+	 * A box still coming up on its channel cannot hear a goodbye yet: wait
+	 * for it (off the verdict's path), which costs the engine less than a
+	 * forced removal.
+	 */
+	if (box->use_chan && box->rfd < 0 && !box->broken && chan_fd(&box->chan) >= 0)
+		(void)docker_box_connect(box, util_now_ms() + docker_start_ms, err, sizeof err);
 	/* A clean goodbye: the box exits, the container stops, attach returns. */
 	docker_box_goodbye(box);
 	if (box->quit_sent) {
 		deadline = util_now_ms() + DOCKER_CLOSE_MS;
-		while (box->proc.out >= 0 && util_now_ms() < deadline) {
-			pfd.fd = box->proc.out;
+		while (box->rfd >= 0 && util_now_ms() < deadline) {
+			pfd.fd = box->rfd;
 			pfd.events = POLLIN;
 			poll(&pfd, 1, 100);
-			n = read(box->proc.out, chunk, sizeof chunk);
+			n = read(box->rfd, chunk, sizeof chunk);
+			if (n == 0)
+				box->eof = 1;
 			if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
 				break;
 		}
 	}
-	if (box->proc.in >= 0) {
-		close(box->proc.in);
-		box->proc.in = -1;
-	}
+	docker_box_stream_close(box);
 	/*
 	 * `docker run --rm` returns once the daemon has removed the container:
-	 * a CLI that exits 0 after the goodbye leaves nothing. Any other end
-	 * (broken stream, no exit in time, an error status) gets a forced
-	 * removal, which also covers a container that never started.
+	 * a CLI that exits 0 after the goodbye leaves nothing. With a channel,
+	 * `run -d --rm` returned long ago, and the end of the stream after the
+	 * goodbye says scrc-box exited: the daemon removes the container now.
+	 * Any other end (broken stream, no exit in time, an error status) gets
+	 * a forced removal, which also covers a container that never started.
 	 */
-	st = -1;
+	st = box->cli_st == -2 ? -1 : box->cli_st;
 	timed_out = 0;
 	if (box->proc.p != NULL)
 		st = docker_reap(&box->proc, util_now_ms() + DOCKER_CLOSE_MS, &timed_out);
 	if ((st == 0 && !timed_out && !box->broken && box->quit_sent &&
-	    docker_flavour() != DOCKER_FLAVOUR_PODMAN) || docker_rm(box->name) == 0)
+	    (!box->use_chan || box->eof) && docker_flavour() != DOCKER_FLAVOUR_PODMAN) ||
+	    docker_rm(box->name) == 0)
 		tally_add(TALLY_CONTAINERS_REMOVED, 1);
 	docker_proc_close(&box->proc);
+	chan_close(&box->chan);
 	uidpool_release(&box->uid);
 	docker_exec_result_free(&box->exec_res);
 	buf_free(&box->errlog);

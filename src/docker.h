@@ -2,9 +2,10 @@
  * docker.h - everything that talks to the docker CLI. Each call is an argv
  * run through libpipeline with a deadline; a call that outlives it is
  * killed, reaped and reported. A "box" is one judge container kept up for
- * a submission, with scrc-box as its PID 1 attached over one stream
- * (`docker run -i --rm`, one CLI process per box), through which files go
- * in, programs run, and files come back out.
+ * a submission, with scrc-box as its PID 1 spoken to over one stream (a
+ * socket of chan.h after `docker run -d --rm`; or attached, `docker run -i
+ * --rm`, one CLI process per box), through which files go in, programs
+ * run, and files come back out.
  */
 #ifndef SCRC_DOCKER_H
 #define SCRC_DOCKER_H
@@ -21,6 +22,13 @@ struct docker_cmd {
 	struct buf	 out;		/* stdout (capped) */
 	struct buf	 err;		/* stderr (capped) */
 };
+
+/*
+ * Whether boxes speak through a control channel (chan.h: no docker CLI
+ * process stays up per box; the engine must see this host's files) or
+ * through an attached `docker run -i` (off). On by default.
+ */
+void	docker_set_channel(int on);
 
 /* Which docker CLI binary to run ("docker" by default); not owned. */
 void	docker_set_cli(const char *path);
@@ -110,6 +118,8 @@ struct docker_box_spec {
 	int64_t			 allowance;	/* memory every run will be allowed, when
 						   known at creation (0: told per run) */
 	const char		*ipc_volume;	/* interactive: the channels' volume, or NULL */
+	const char		*chan_dir;	/* host dir of its control channel (chan.h),
+						   or NULL: attached (set by launch) */
 };
 
 struct docker_box;
@@ -316,7 +326,9 @@ int	docker_box_name(char *out, size_t size, const char *submission_id, const cha
 	    uint32_t rnd);
 /*
  * The argv (without "docker") of the `docker run -i --rm` that starts a
- * box named name (podman: the `create -i` before `start -ai`)
+ * box named name (podman: the `create -i` before `start -ai`); with a
+ * spec->chan_dir, `run -d --rm` (podman: `create` before `start`) with the
+ * channel's directory mounted and its path and token in the environment;
  * with the helper volume volume: every sandbox flag of DESIGN.md, labels,
  * limits in bytes. NULL with errstr for an unusable spec (image starting
  * with '-', workdir not absolute or holding ',' or ':'). Free with

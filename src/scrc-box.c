@@ -1,6 +1,7 @@
 /*
  * scrc-box.c - PID 1 of every judge container. It speaks boxproto.h on its
- * stdin/stdout (attached by `docker run -i` on the host), writes files
+ * stdin/stdout (its control channel's socket, box-chan.c, or the pipes of
+ * an attached `docker run -i` on the host), writes files
  * into the work directory, runs each program as a fresh process in its own
  * session, under a uid of its own, with stdin from a memory file and
  * stdout/stderr streamed back, enforces CPU time (through the container's
@@ -1519,6 +1520,9 @@ main(int argc, char **argv)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	signal(SIGPIPE, SIG_IGN);
 	umask(022);
+	/* Before anything is said: with a channel, stdin and stdout are its socket. */
+	if (box_chan_connect() != 0)
+		return 1;
 	if (argc < 2 || argc > 4 || argv[1][0] != '/') {
 		fprintf(stderr, "usage: scrc-box WORKDIR [UID [ALLOWANCE]]\n");
 		return 2;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "chan.h"
 #include "conf.h"
 #include "docker.h"
 #include "uidpool.h"
@@ -128,6 +129,10 @@ configure_boxes(void)
 		    "engine's default)", seccomp, strerror(errno));
 	docker_set_seccomp(seccomp);
 	docker_set_start_timeout(conf.box_start_ms);
+	if (strcmp(conf.box_channel, "socket") != 0 && strcmp(conf.box_channel, "attach") != 0)
+		fatal("SCRC_BOX_CHANNEL=%s: \"socket\" or \"attach\"", conf.box_channel);
+	docker_set_channel(strcmp(conf.box_channel, "socket") == 0);
+	chan_set_dir(conf.socket_dir);
 	if (uidpool_configure((uint32_t)conf.uid_base, (uint32_t)conf.uid_count, conf.uid_dir,
 	    err, sizeof err) != 0)
 		fatal("%s (SCRC_UID_BASE, SCRC_UID_COUNT, SCRC_UID_DIR)", err);

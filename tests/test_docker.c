@@ -611,6 +611,54 @@ test_box_args(void **state)
 	docker_set_flavour(DOCKER_FLAVOUR_DOCKER);
 }
 
+/* With a channel: detached, the socket's dir mounted, the token by name only. */
+static void
+test_box_args_channel(void **state)
+{
+	struct docker_box_spec spec;
+	char **args, err[256];
+	size_t i;
+
+	(void)state;
+	memset(&spec, 0, sizeof spec);
+	spec.image = "img";
+	spec.submission_id = "s";
+	spec.role = "run";
+	spec.workdir = "/box";
+	spec.memory_bytes = 1 << 20;
+	spec.workdir_bytes = 1 << 20;
+	spec.pids_limit = 8;
+	spec.uid = 2000000000;
+	spec.chan_dir = "/tmp/scrc-sockets-0/x-1-AbCdEf";
+	docker_set_flavour(DOCKER_FLAVOUR_DOCKER);
+	args = docker_box_args(&spec, "n", "v", err, sizeof err);
+	assert_non_null(args);
+	assert_string_equal(args[0], "run");
+	assert_string_equal(args[1], "-d");
+	assert_true(find_pair(args, "--rm", NULL) >= 0);
+	assert_true(find_pair(args, "-i", NULL) < 0);
+	assert_true(find_pair(args, "--mount",
+	    "type=bind,src=/tmp/scrc-sockets-0/x-1-AbCdEf,dst=/.scrc-ctl") >= 0);
+	assert_true(find_pair(args, "--env", "SCRC_BOX_SOCKET=/.scrc-ctl/s") >= 0);
+	/* Named, its value from the CLI's environment: never on a command line. */
+	assert_true(find_pair(args, "--env", "SCRC_BOX_TOKEN") >= 0);
+	for (i = 0; args[i] != NULL; i++)
+		assert_null(strstr(args[i], "SCRC_BOX_TOKEN="));
+	docker_args_free(args);
+	docker_set_flavour(DOCKER_FLAVOUR_PODMAN);
+	args = docker_box_args(&spec, "n", "v", err, sizeof err);
+	assert_non_null(args);
+	assert_string_equal(args[0], "create");
+	assert_true(find_pair(args, "-i", NULL) < 0);
+	docker_args_free(args);
+	docker_set_flavour(DOCKER_FLAVOUR_DOCKER);
+	/* A path that would change the --mount spec's meaning. */
+	spec.chan_dir = "/tmp/a,dst=/etc";
+	assert_null(docker_box_args(&spec, "n", "v", err, sizeof err));
+	spec.chan_dir = "rel";
+	assert_null(docker_box_args(&spec, "n", "v", err, sizeof err));
+}
+
 static void
 test_box_args_bad(void **state)
 {
@@ -856,6 +904,7 @@ main(void)
 		cmocka_unit_test(test_spec_key),
 		cmocka_unit_test(test_box_name),
 		cmocka_unit_test(test_box_args),
+		cmocka_unit_test(test_box_args_channel),
 		cmocka_unit_test(test_box_args_bad),
 		cmocka_unit_test(test_cmd_run_capture),
 		cmocka_unit_test(test_cmd_run_input),

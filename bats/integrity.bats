@@ -52,6 +52,21 @@ tests_of() {
 	no_containers_left
 }
 
+@test "the program cannot reach the box's channel: no socket, no token; nothing of it stays on the host" {
+	local dir=${SCRC_SOCKET_DIR:-/tmp/scrc-sockets-$(id -u)}
+	make_sub "$T/chan.json" c "$H/channel.c" "$LIMITS + {tests: [
+		{input: \"\", expected_output: \"denied 5 of 5\\n\"},
+		{input: \"\", expected_output: \"denied 5 of 5\\n\"}]}"
+	judge "$T/chan.json"
+	expect "$T/chan.json" '.status == "OK" and [.tests[].status] == ["OK", "OK"]'
+	# Each box's socket and directory went once the box had connected.
+	if [ "${SCRC_BOX_CHANNEL:-socket}" = socket ]; then
+		[ -d "$dir" ]
+		[ -z "$(find "$dir" -mindepth 1)" ]
+	fi
+	no_containers_left
+}
+
 @test "a program that attacks scrc-box when its answer is wrong gets WA, not a lucky retry" {
 	# Wrong answer, then every attack on PID 1: the verdict is WA at once.
 	printf '%s\n' '#include <signal.h>' '#include <stdio.h>' '#include <sys/resource.h>' \

@@ -258,6 +258,27 @@ lang_expect() {
 	lang_expect python re '.stderr | test("ZeroDivisionError")'
 }
 
+@test "SCRC_BOX_CHANNEL=attach (a docker CLI attached per box) gives the matrix's verdicts for c and python" {
+	local lang v f n=0
+	for lang in c python; do
+		for v in $VERDICTS; do
+			f=$MATRIX/$lang-$v.json
+			[ -f "$f" ] || continue
+			jq '.id += "-attach"' "$f" > "$T/$lang-$v.json"
+			SCRC_BOX_CHANNEL=attach "$SCRC" run "$T/$lang-$v.json" > "$T/$lang-$v.out" \
+				2> "$T/$lang-$v.err" || true
+			# The same statuses, test by test, as through the socket.
+			[ "$(jq -c '[.status, [.tests[].status]]' "$T/$lang-$v.out")" = \
+			  "$(jq -c '[.status, [.tests[].status]]' "$f.out")" ] ||
+				{ echo "$lang $v: $(cat "$T/$lang-$v.out" "$T/$lang-$v.err")" >&2; return 1; }
+			n=$((n + 1))
+		done
+	done
+	[ "$n" -ge 11 ]
+	gone_soon containers_of judge-bats-c-
+	gone_soon containers_of judge-bats-python-
+}
+
 @test "a calibrated 400 ms CPU burner reports cpu_time_ms within 15% of 400" {
 	make_sub "$T/cpu.json" c "$PROG/c/cpu400.c" cpu400 '{limits: {time_limit_ms: 1000}}'
 	judge "$T/cpu.json"

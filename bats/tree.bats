@@ -59,6 +59,18 @@ every_start_fails() {
 	expect "$tmp/r" '.status == "OK" and .tests[0].status == "OK"'
 }
 
+@test "the built scrc-judge (the worker's judge) judges from the tree, and is no worker" {
+	require_docker
+	cd "$builddir"
+	echo '{"id":"1","language":"python","source":"print(int(input())*2)",
+	       "tests":[{"input":"21\n","expected_output":"42\n"}]}' | ./scrc-judge run - \
+		> "$tmp/j.out" 2> "$tmp/j.err" || { cat "$tmp/j.err" >&2; return 1; }
+	expect "$tmp/j" '.status == "OK" and .tests[0].status == "OK"'
+	run ./scrc-judge worker
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"the worker is scrc"* ]]
+}
+
 @test "a wrong answer from the build tree is WA" {
 	require_docker
 	jq -n '{id: "tree-wa", language: "python", source: "print(41)",

@@ -440,12 +440,17 @@ assert b["warm-4"].get("cached") is True, b["warm-4"]'
 }
 
 @test "worker: a judge that kept its boxes judges the next submission of its language in them, only when the sandbox is the same" {
+	local pid
 	create_topic "$T" 1
 	create_topic "$R" 1
 	start_worker w1 SCRC_VERBOSE=1 SCRC_METRICS_LISTEN=127.0.0.1:0
 	py_judged 1 reuse-1 268435456 'print("ok")'
 	sleep 1
 	grep -q 'the judge of python (pid [0-9]*) waits with its box' "$W/w1.log"
+	# The judge is scrc-judge: none of the worker's Kafka, HTTP and TLS libraries.
+	pid=$(grep -o 'the judge of python (pid [0-9]*)' "$W/w1.log" | head -1 | tr -dc 0-9)
+	[ "$(basename "$(readlink "/proc/$pid/exe")")" = scrc-judge ]
+	! grep -Eq 'librdkafka|libmicrohttpd|libssl|libgnutls' "/proc/$pid/maps"
 	# No judge was started ahead meanwhile: the one that came back holds the box.
 	! grep -q 'judge started ahead for python' "$W/w1.log"
 	# A 64 MiB submission is given that judge, not its 256 MiB box: 160 MiB is ML.

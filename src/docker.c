@@ -2414,6 +2414,14 @@ docker_box_reset(struct docker_box *box, char *errstr, size_t errstr_size)
 		box->spent = 1;
 		return -1;
 	}
+	/* A waiting box keeps no buffer the last submission's output grew. */
+	if (box->rlen == 0) {
+		free(box->rbuf);
+		box->rbuf = NULL;
+		box->rcap = 0;
+	}
+	buf_free(&box->frame);
+	buf_init(&box->frame);
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -413,6 +414,14 @@ run_worker_child(void)
 		 */
 		judge_release();
 		run_keep(kept, nkept);
+		/*
+		 * Waiting, this judge should hold no more than a fresh one: a big
+		 * record or a flood of output grew the heap, and glibc keeps what
+		 * was freed below its top unless asked.
+		 */
+		buf_free(&rec);
+		buf_init(&rec);
+		malloc_trim(0);
 	}
 	if (r < 0)
 		fatal("stdin: a worker's judge reads frames \"LEN\\n\" and LEN bytes");
@@ -737,6 +746,10 @@ main(int argc, char **argv)
 	}
 
 	if (argc < 2 || strcmp(argv[1], "worker") == 0) {
+#ifdef SCRC_JUDGE_ONLY
+		fatal("this is scrc-judge, the worker's judge: it runs `run` only; "
+		    "the worker is scrc");
+#endif
 		if (argc > 2)
 			fatal("worker: unexpected argument %s (see --help)", argv[2]);
 		lang_set_free(load_langs());	/* fail at start-up, not later */

@@ -268,12 +268,18 @@ worker_default_name(void)
 	return xasprintf("%s:%ld", host, (long)getpid());
 }
 
-/* The judge: this very binary, unless SCRC_JUDGE_COMMAND says otherwise. */
+/*
+ * The judge: SCRC_JUDGE_COMMAND when set; else scrc-judge beside this
+ * binary (the build tree), else the installed one (SCRC_JUDGE_PATH) when it
+ * sits beside the installed scrc; else this very binary, which judges as
+ * well, only with more libraries loaded per judge.
+ */
 static const char *
 worker_self(void)
 {
 	static char path[4096];
 	const char *env = getenv("SCRC_JUDGE_COMMAND");
+	char *slash, *beside;
 	ssize_t n;
 
 	if (env != NULL && *env != '\0')
@@ -282,6 +288,23 @@ worker_self(void)
 	if (n <= 0)
 		return NULL;
 	path[n] = '\0';
+	slash = strrchr(path, '/');
+	if (slash != NULL) {
+		beside = xasprintf("%.*s/scrc-judge", (int)(slash - path), path);
+		if (access(beside, X_OK) == 0) {
+			snprintf(path, sizeof path, "%s", beside);
+			free(beside);
+			return path;
+		}
+		free(beside);
+		/* Only the judge installed with this scrc: never another build's. */
+		if ((size_t)(slash - path) == strlen(SCRC_BINDIR) &&
+		    strncmp(path, SCRC_BINDIR, strlen(SCRC_BINDIR)) == 0 &&
+		    access(SCRC_JUDGE_PATH, X_OK) == 0) {
+			snprintf(path, sizeof path, "%s", SCRC_JUDGE_PATH);
+			return path;
+		}
+	}
 	return path;
 }
 

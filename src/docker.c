@@ -152,6 +152,7 @@ static void	docker_box_shut(struct docker_box *box);
 static void	docker_box_stream_close(struct docker_box *box);
 static int	docker_box_connect(struct docker_box *box, int64_t deadline, char *errstr,
 		    size_t errstr_size);
+static int	docker_box_unchan(struct docker_box *box, char *errstr, size_t errstr_size);
 
 static void	docker_dup_stderr(void *data);
 static int	docker_spawn(const char *const *args, int want_in, const char *token,
@@ -1805,6 +1806,58 @@ docker_box_connect(struct docker_box *box, int64_t deadline, char *errstr, size_
 	}
 }
 
+/*
+ * The engine could not mount the channel's directory: it runs on another
+ * machine, or in a container that does not share SCRC_SOCKET_DIR. This
+ * process attaches its boxes from now on, and this one starts again with
+ * the same argv, attached. 0, or -1 with the box broken.
+ */
+static int
+docker_box_unchan(struct docker_box *box, char *errstr, size_t errstr_size)
+{
+	static int warned;
+	char **v, **a = box->args;
+	size_t i, n = 0, count;
+
+	if (!warned) {
+		log_warn("docker: the engine cannot see %s (%s): boxes get an attached docker "
+		    "CLI each instead; share that directory with the engine at the same path, "
+		    "or set SCRC_BOX_CHANNEL=attach", box->chan.dir, box->errlog.data);
+		warned = 1;
+	}
+	docker_use_chan = 0;
+	if (box->proc.p != NULL)
+		docker_reap(&box->proc, util_now_ms() + DOCKER_CLOSE_MS, NULL);
+	docker_proc_close(&box->proc);
+	docker_rm(box->name);
+	for (count = 0; a[count] != NULL; count++)
+		;
+	v = xcalloc(count + 2, sizeof *v);
+	for (i = 0; a[i] != NULL; i++) {
+		/* The channel's mount and environment go; -d becomes -i. */
+		if (a[i + 1] != NULL && ((strcmp(a[i], "--mount") == 0 &&
+		    strstr(a[i + 1], "dst=" CHAN_MOUNT) != NULL) || (strcmp(a[i], "--env") == 0 &&
+		    (strncmp(a[i + 1], CHAN_ENV_PATH "=", strlen(CHAN_ENV_PATH) + 1) == 0 ||
+		    strcmp(a[i + 1], CHAN_ENV_TOKEN) == 0)))) {
+			i++;
+			continue;
+		}
+		v[n++] = xstrdup(i == 1 && strcmp(a[i], "-d") == 0 ? "-i" : a[i]);
+		if (i == 0 && strcmp(a[i], "create") == 0)
+			v[n++] = xstrdup("-i");
+	}
+	v[n] = NULL;
+	docker_args_free(box->args);
+	box->args = v;
+	chan_close(&box->chan);
+	box->use_chan = 0;
+	box->cli_st = -2;
+	buf_reset(&box->errlog);
+	box->rlen = 0;
+	box->broken = 0;
+	return docker_box_spawn(box, errstr, errstr_size);
+}
+
 int
 docker_box_ready(struct docker_box *box, char *errstr, size_t errstr_size)
 {
@@ -1828,6 +1881,16 @@ docker_box_ready(struct docker_box *box, char *errstr, size_t errstr_size)
 		    errstr_size) == 0) && docker_box_recv(box, tag, &payload, &len, 4096,
 		    deadline, errstr, errstr_size) == 0)
 			break;
+		/* The engine's words name the channel's directory: it cannot see it. */
+		if (box->use_chan && box->chan.dir != NULL && box->errlog.data != NULL &&
+		    strstr(box->errlog.data, box->chan.dir) != NULL) {
+			if (docker_box_unchan(box, errstr, errstr_size) != 0) {
+				box->broken = 1;
+				return -1;
+			}
+			refilled = 0;
+			continue;
+		}
 		/* The engine's words when the entrypoint is missing name its path. */
 		if (refilled || box->errlog.data == NULL ||
 		    strstr(box->errlog.data, DOCKER_BOX_MOUNT "/scrc-box") == NULL ||

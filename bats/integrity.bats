@@ -141,8 +141,11 @@ tests_of() {
 	judge "$T/bomb.json"
 	if [ "$DOCKER" = podman ]; then
 		# podman 4.3 takes no inode limit: the inodes are kernel memory
-		# charged to the run, so the memory limit ends the flood (ML).
-		expect "$T/bomb.json" '[.tests[].status] == ["ML", "ML", "ML"] and .error == ""'
+		# charged to the run, so the memory limit ends the flood (ML), or
+		# the program's own 0.6 s do first on a slow moment (OK: in CI
+		# once 57,679 directories, 55 MiB). Either is its own verdict.
+		expect "$T/bomb.json" 'all(.tests[]; .status == "ML" or .status == "OK") and
+			.error == ""'
 	else
 		expect "$T/bomb.json" '.status == "OK" and [.tests[].status] == ["OK", "OK", "OK"] and
 			.error == ""'

@@ -153,6 +153,8 @@ static void	docker_box_stream_close(struct docker_box *box);
 static int	docker_box_connect(struct docker_box *box, int64_t deadline, char *errstr,
 		    size_t errstr_size);
 static int	docker_box_unchan(struct docker_box *box, char *errstr, size_t errstr_size);
+static void	docker_box_unstart(struct docker_box *box);
+static int	docker_box_respawn(struct docker_box *box, char *errstr, size_t errstr_size);
 
 static void	docker_dup_stderr(void *data);
 static int	docker_spawn(const char *const *args, int want_in, const char *token,
@@ -1703,12 +1705,7 @@ docker_box_refill(struct docker_box *box, char *errstr, size_t errstr_size)
 	int lock;
 
 	log_warn("docker: helper volume %s has no scrc-box: filling it again", box->vol);
-	docker_box_stream_close(box);
-	if (box->proc.p != NULL)
-		docker_reap(&box->proc, util_now_ms() + DOCKER_CLOSE_MS, NULL);
-	docker_proc_close(&box->proc);
-	box->cli_st = -2;
-	docker_rm(box->name);
+	docker_box_unstart(box);
 	docker_volume_ok[0] = '\0';
 	docker_volume_mark(box->vol, 0);
 	lock = uidpool_host_lock("volume", errstr, errstr_size);
@@ -1731,6 +1728,25 @@ docker_box_refill(struct docker_box *box, char *errstr, size_t errstr_size)
 		    box->box_path);
 		return -1;
 	}
+	return docker_box_respawn(box, errstr, errstr_size);
+}
+
+/* Undoes a start that failed: its stream, its CLI, whatever container it left. */
+static void
+docker_box_unstart(struct docker_box *box)
+{
+	docker_box_stream_close(box);
+	if (box->proc.p != NULL)
+		docker_reap(&box->proc, util_now_ms() + DOCKER_CLOSE_MS, NULL);
+	docker_proc_close(&box->proc);
+	box->cli_st = -2;
+	docker_rm(box->name);
+}
+
+/* Starts the box again with its argv, as if nothing had been said yet. */
+static int
+docker_box_respawn(struct docker_box *box, char *errstr, size_t errstr_size)
+{
 	buf_reset(&box->errlog);
 	box->rlen = 0;
 	box->broken = 0;
@@ -1826,10 +1842,7 @@ docker_box_unchan(struct docker_box *box, char *errstr, size_t errstr_size)
 		warned = 1;
 	}
 	docker_use_chan = 0;
-	if (box->proc.p != NULL)
-		docker_reap(&box->proc, util_now_ms() + DOCKER_CLOSE_MS, NULL);
-	docker_proc_close(&box->proc);
-	docker_rm(box->name);
+	docker_box_unstart(box);
 	for (count = 0; a[count] != NULL; count++)
 		;
 	v = xcalloc(count + 2, sizeof *v);
@@ -1851,11 +1864,7 @@ docker_box_unchan(struct docker_box *box, char *errstr, size_t errstr_size)
 	box->args = v;
 	chan_close(&box->chan);
 	box->use_chan = 0;
-	box->cli_st = -2;
-	buf_reset(&box->errlog);
-	box->rlen = 0;
-	box->broken = 0;
-	return docker_box_spawn(box, errstr, errstr_size);
+	return docker_box_respawn(box, errstr, errstr_size);
 }
 
 int

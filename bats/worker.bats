@@ -373,6 +373,60 @@ for r in res:
 	[ "$output" = "0 1 1" ]
 }
 
+# calls_at_once NAME [VAR=VALUE...]: worker NAME judges 8 python
+# submissions, 4 at a time, through a docker CLI that notes how many calls
+# run beside it as each one starts (and takes 0.4 s more than the real
+# one, so that calls started together overlap); prints the most it saw.
+calls_at_once() {
+	local name=$1
+	shift
+	cat > "$W/cli" <<-EOF
+	#!/bin/sh
+	mkdir "$W/in.\$\$"
+	ls -d "$W"/in.* | wc -l >> "$W/$name.at-once"
+	sleep 0.4
+	$(command -v "$DOCKER") "\$@"
+	rc=\$?
+	rmdir "$W/in.\$\$"
+	exit \$rc
+	EOF
+	chmod +x "$W/cli"
+	$KT gen 8 --prefix "calls-$name" | $KT produce "$T" >/dev/null 2>&1
+	start_worker "$name" RUNNER_MAX_PARALLEL=4 SCRC_DOCKER="$W/cli" \
+		SCRC_SOCKET_DIR="$W/sock" "$@"
+	wait_judged "$W/$name.log" 8 180 || { tail -n 30 "$W/$name.log" >&2; return 1; }
+	kill -TERM "$WORKER_PID"
+	wait_exit "$WORKER_PID" 60 || return 1
+	sort -n "$W/$name.at-once" | tail -n 1
+}
+
+@test "worker: its judges and it make at most SCRC_DOCKER_CALLS docker CLI calls at once (default 1), each box start waiting its turn" {
+	create_topic "$T" 4
+	create_topic "$R" 1
+	# Without a bound, four judges starting their boxes together overlap.
+	run calls_at_once free SCRC_DOCKER_CALLS=0
+	[ "$status" -eq 0 ]
+	echo "without a bound: $output at once"
+	[ "$output" -ge 2 ]
+	run calls_at_once one
+	[ "$status" -eq 0 ]
+	echo "by default: $output at once"
+	[ "$output" -eq 1 ]
+	run calls_at_once two SCRC_DOCKER_CALLS=2
+	[ "$status" -eq 0 ]
+	echo "with 2: $output at once"
+	[ "$output" -le 2 ]
+	# Nobody waited the gate's 5 s out, and every submission was judged right.
+	! grep -q 'ahead without waiting' "$W"/*.log
+	$KT collect "$R" --count 24 --all --timeout 30 >"$W/res.jsonl"
+	results_check "$W/res.jsonl" '
+assert len(ids) == 24 and set(ids.values()) == {1}, ids
+assert {r["status"] for r in res} == {"OK"}, [r["status"] for r in res]'
+	# The gate's lock files went with their workers; no box is left.
+	[ -z "$(ls "$W/sock")" ]
+	gone_soon "$DOCKER" ps -aq --filter name=scrc-calls-
+}
+
 # py_judged N ID MEMORY SOURCE: one python submission to $T (one test,
 # expecting "ok"), then waits until worker w1 has judged N in all.
 py_judged() {

@@ -132,7 +132,7 @@ phase_start "hostile suites in reused boxes (each submission in the boxes of the
 timeout --kill-after=30 1200 make check-integration-reuse BATS_FLAGS="${BATS_FLAGS:-}"
 phase_end
 
-phase_start "podman as the CLI (judge, hostile, integrity, problems suites; hostile again in reused boxes)"
+phase_start "podman as the CLI (judge, hostile, integrity, problems suites; a worker's gate on CLI calls; hostile again in reused boxes)"
 # The matrix through podman judges one language per kind of image (static
 # binary in the bare base, interpreter, JVM, Node, Go); the Docker run above
 # judged all of them, and copying every image into podman's store would cost

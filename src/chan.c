@@ -256,6 +256,22 @@ chan_close(struct chan *c)
 }
 
 int
+chan_own_path(const char *name, char *out, size_t size, char *errstr, size_t errstr_size)
+{
+	const char *base = chan_base();
+	int n;
+
+	if (chan_base_ready(base, errstr, errstr_size) != 0)
+		return -1;
+	n = snprintf(out, size, "%s/%s-%s", base, chan_host_tag(), name);
+	if (n < 0 || (size_t)n >= size) {
+		util_seterr(errstr, errstr_size, "socket directory %s: name too long", base);
+		return -1;
+	}
+	return 0;
+}
+
+int
 chan_sweep(int (*alive)(long pid))
 {
 	const char *base = chan_base(), *tag = chan_host_tag();
@@ -279,7 +295,7 @@ chan_sweep(int (*alive)(long pid))
 		unlink(path);
 		free(path);
 		path = xasprintf("%s/%s", base, e->d_name);
-		if (rmdir(path) == 0)
+		if (rmdir(path) == 0 || (errno == ENOTDIR && unlink(path) == 0))
 			count++;
 		free(path);
 	}

@@ -58,9 +58,19 @@ int	chan_fd(const struct chan *c);
 void	chan_close(struct chan *c);
 
 /*
+ * out = the path of a file of this host's in the channel dir, named
+ * "HOSTTAG-" + name, where name starts with the pid it belongs to and a
+ * '-' (so that chan_sweep can remove it once that process is gone). The
+ * dir is made and checked first. 0, or -1 with errstr.
+ */
+int	chan_own_path(const char *name, char *out, size_t size, char *errstr,
+	    size_t errstr_size);
+
+/*
  * Removes the directories left under the channel dir by processes of this
  * host that are gone (alive(pid) says 0): a judge killed before its box
- * connected. Returns how many were removed.
+ * connected; and their files (chan_own_path). Returns how many were
+ * removed.
  */
 int	chan_sweep(int (*alive)(long pid));
 

@@ -121,6 +121,9 @@ static const struct conf_entry conf_table[] = {
 	{ "SCRC_SOCKET_DIR", "socket-dir", CONF_STRING, OFF(socket_dir), NULL, 0, 0,
 	  "where those sockets are made (default: /tmp/scrc-sockets-UID; must be ours "
 	  "alone, and at the same path for the engine)" },
+	{ "SCRC_DOCKER_CALLS", "docker-calls", CONF_INT, OFF(docker_calls), "1", 0, 64,
+	  "docker CLI calls a worker and its judges make at once; the others wait their "
+	  "turn (one that starts a box holds ~25 MB while it runs; 0: no bound)" },
 	{ "SCRC_BOX_REUSE", "box-reuse", CONF_INT, OFF(box_reuse), "64", 1, 100000,
 	  "submissions one box may serve, reset and checked between two (1: a box each)" },
 	{ "SCRC_INFRA_RETRIES", "infra-retries", CONF_INT, OFF(infra_retries), "3", 0, 100,

@@ -51,6 +51,7 @@ struct conf {
 	int64_t	 box_reuse;		/* SCRC_BOX_REUSE */
 	char	*box_channel;		/* SCRC_BOX_CHANNEL: "socket" or "attach" */
 	char	*socket_dir;		/* SCRC_SOCKET_DIR */
+	int64_t	 docker_calls;		/* SCRC_DOCKER_CALLS: 0 = no bound */
 	int64_t	 infra_retries;		/* SCRC_INFRA_RETRIES */
 	int64_t	 drain_timeout_ms;	/* SCRC_DRAIN_TIMEOUT */
 	int64_t	 stats_interval_ms;	/* SCRC_STATS_INTERVAL */

@@ -46,6 +46,7 @@
 
 #include "boxproto.h"
 #include "chan.h"
+#include "cligate.h"
 #include "docker.h"
 #include "tally.h"
 #include "uidpool.h"
@@ -157,7 +158,7 @@ static void	docker_box_unstart(struct docker_box *box);
 static int	docker_box_respawn(struct docker_box *box, char *errstr, size_t errstr_size);
 
 static void	docker_dup_stderr(void *data);
-static int	docker_spawn(const char *const *args, int want_in, const char *token,
+static int	docker_spawn(const char *const *args, int want_in, int gated, const char *token,
 		    struct docker_proc *dp,
 		    char *errstr, size_t errstr_size);
 static int	docker_cmd_run_token(const char *const *args, const void *in, size_t inlen,
@@ -277,13 +278,15 @@ docker_dup_stderr(void *data)
  * on a pipe we write when want_in, else /dev/null. All our ends are
  * close-on-exec and non-blocking, so no other child inherits them. A token
  * goes into the CLI's environment as CHAN_ENV_TOKEN (`-e NAME` passes it
- * on to the box), never into an argv anyone on the host can read.
+ * on to the box), never into an argv anyone on the host can read. A gated
+ * call (one that ends by itself, not a box's attached CLI) first waits for
+ * a slot of the worker's gate (cligate.h).
  */
 static int
-docker_spawn(const char *const *args, int want_in, const char *token, struct docker_proc *dp,
-    char *errstr, size_t errstr_size)
+docker_spawn(const char *const *args, int want_in, int gated, const char *token,
+    struct docker_proc *dp, char *errstr, size_t errstr_size)
 {
-	int inp[2] = { -1, -1 }, outp[2] = { -1, -1 }, errp[2] = { -1, -1 };
+	int inp[2] = { -1, -1 }, outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, gate;
 	pipecmd *cmd;
 	size_t i;
 
@@ -315,8 +318,11 @@ docker_spawn(const char *const *args, int want_in, const char *token, struct doc
 	pipeline_want_out(dp->p, outp[1]);
 	pipeline_ignore_signals(dp->p, 0);
 	dp->cmdline = pipeline_tostring(dp->p);
+	/* The slot is the CLI's until it ends (cligate.h). */
+	gate = gated ? cligate_enter() : -1;
 	pipeline_start(dp->p);
 	dp->pid = pipeline_get_pid(dp->p, 0);
+	cligate_held_by(gate, dp->pid);
 	close(errp[1]);
 	dp->in = inp[1];
 	dp->out = outp[0];
@@ -343,23 +349,16 @@ fail:
 static int
 docker_gone(pid_t pid)
 {
-	char path[64], buf[256], *p;
-	ssize_t n;
-	int fd;
+	char buf[256];
+	const char *state;
 
 	if (kill(pid, 0) != 0 && errno == ESRCH)
 		return 1;
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	errno = 0;
+	state = util_proc_stat(pid, buf, sizeof buf);
+	if (state == NULL)
 		return errno == ENOENT;
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return p != NULL && p[1] == ' ' && p[2] == 'Z';
+	return *state == 'Z';
 }
 
 /*
@@ -492,7 +491,7 @@ docker_cmd_run_token(const char *const *args, const void *in, size_t inlen, cons
 	res->status = -1;
 	buf_init(&res->out);
 	buf_init(&res->err);
-	if (docker_spawn(args, in != NULL, token, &dp, errstr, errstr_size) != 0)
+	if (docker_spawn(args, in != NULL, 1, token, &dp, errstr, errstr_size) != 0)
 		return -1;
 	if (in != NULL && inlen == 0) {
 		close(dp.in);
@@ -1618,8 +1617,8 @@ docker_box_spawn(struct docker_box *box, char *errstr, size_t errstr_size)
 		docker_cmd_free(&res);
 	}
 	if (docker_spawn(docker_flavour() == DOCKER_FLAVOUR_PODMAN ? start_args :
-	    (const char *const *)box->args, !box->use_chan, token, &box->proc, errstr,
-	    errstr_size) != 0) {
+	    (const char *const *)box->args, !box->use_chan, box->use_chan, token, &box->proc,
+	    errstr, errstr_size) != 0) {
 		box->broken = 1;
 		return -1;
 	}

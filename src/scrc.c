@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "chan.h"
+#include "cligate.h"
 #include "conf.h"
 #include "docker.h"
 #include "uidpool.h"
@@ -134,6 +135,7 @@ configure_boxes(void)
 		fatal("SCRC_BOX_CHANNEL=%s: \"socket\" or \"attach\"", conf.box_channel);
 	docker_set_channel(strcmp(conf.box_channel, "socket") == 0);
 	chan_set_dir(conf.socket_dir);
+	cligate_configure((int)conf.docker_calls, CLIGATE_WAIT_MS);
 	if (uidpool_configure((uint32_t)conf.uid_base, (uint32_t)conf.uid_count, conf.uid_dir,
 	    err, sizeof err) != 0)
 		fatal("%s (SCRC_UID_BASE, SCRC_UID_COUNT, SCRC_UID_DIR)", err);

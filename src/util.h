@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define UTIL_NORETURN __attribute__((noreturn))
 #define UTIL_PRINTF(a, b) __attribute__((format(printf, a, b)))
@@ -73,6 +74,13 @@ int64_t	util_now_ms(void);
 int64_t	util_now_us(void);
 /* Wall-clock time as RFC 3339 UTC with milliseconds into out (>= 25 bytes). */
 void	util_timestamp(char *out, size_t out_size);
+
+/*
+ * Reads /proc/PID/stat into buf and returns where its state letter is
+ * (field 3, past the command's ")"); NULL when pid is no process (or buf
+ * too small to hold the line). ENOENT in errno when the process is gone.
+ */
+const char *util_proc_stat(pid_t pid, char *buf, size_t size);
 
 /* Formats into errstr like snprintf, tolerating a NULL/0-sized errstr. */
 void	util_seterr(char *errstr, size_t errstr_size, const char *fmt, ...)

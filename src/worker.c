@@ -34,6 +34,7 @@
 
 #include <pipeline.h>
 
+#include "cligate.h"
 #include "conf.h"
 #include "docker.h"
 #include "imageid.h"
@@ -1280,6 +1281,8 @@ worker_main(void)
 	setenv("SCRC_WORKER_NAME", w->name, 1);
 	/* Asked once here rather than by every judge (a CLI call each). */
 	setenv(DOCKER_FLAVOUR_ENV, docker_flavour_name(), 1);
+	/* Their CLI calls and ours share one gate (SCRC_DOCKER_CALLS). */
+	cligate_export();
 
 	cb.delivered = worker_delivered;
 	cb.revoke = worker_revoke;
@@ -1428,6 +1431,7 @@ worker_main(void)
 	w->spares = NULL;
 	reap_free(w->reap, WORKER_REAP_MS);
 	w->reap = NULL;
+	cligate_remove();
 	for (job = w->jobs; job != NULL; job = next) {
 		next = job->next;
 		worker_job_free(job);

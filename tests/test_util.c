@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -273,6 +275,36 @@ test_helpers(void **state)
 	}
 }
 
+/* Our own state, a zombie's, and nothing once the child is reaped. */
+static void
+test_proc_stat(void **state)
+{
+	char buf[1024];
+	const char *st;
+	pid_t pid;
+	int status;
+
+	(void)state;
+	st = util_proc_stat(getpid(), buf, sizeof buf);
+	assert_non_null(st);
+	assert_int_equal(*st, 'R');
+	pid = fork();
+	if (pid == 0)
+		_exit(0);
+	assert_true(pid > 0);
+	/* Not reaped yet: a zombie, once it has exited. */
+	do
+		st = util_proc_stat(pid, buf, sizeof buf);
+	while (st != NULL && *st != 'Z');
+	assert_non_null(st);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	errno = 0;
+	assert_null(util_proc_stat(pid, buf, sizeof buf));
+	assert_int_equal(errno, ENOENT);
+	/* Too small a buffer for the line: no state read from half of it. */
+	assert_null(util_proc_stat(getpid(), buf, 8));
+}
+
 int
 main(void)
 {
@@ -289,5 +321,6 @@ main(void)
 	add("NULL inputs", test_parse_null, NULL);
 	add("buf", test_buf, NULL);
 	add("helpers", test_helpers, NULL);
+	add("/proc/PID/stat", test_proc_stat, NULL);
 	return _cmocka_run_group_tests("util", all, nall, NULL, NULL);
 }

@@ -2,11 +2,11 @@
 # box.bats - the execution engine through the real Docker engine: docker.c
 # opens a box (a sandboxed container with scrc-box as PID 1, attached over
 # one stream), sends files in, runs programs and fetches files back. A small
-# driver (box-probe, built here from src/docker.c, uidpool.c, util.c and tally.c) speaks
-# docker.h from a line script; a static test program `t` in a throwaway
-# image plays the misbehaving submission (CPU hog, sleeper, memory hog,
-# output flood, fork bomb, daemon, disk filler, a family of memory-holding
-# processes, deep recursion). Needs a running Docker
+# driver (box-probe, built here from src/docker.c, uidpool.c, util.c, tally.c,
+# chan.c and cligate.c) speaks docker.h from a line script; a static test
+# program `t` in a throwaway image plays the misbehaving submission (CPU
+# hog, sleeper, memory hog, output flood, fork bomb, daemon, disk filler, a
+# family of memory-holding processes, deep recursion). Needs a running Docker
 # daemon (contrib/docker-ensure.sh start), gcc with static libc, and
 # libpipeline; uses $SCRC_BOX when it names a built scrc-box.
 
@@ -331,7 +331,7 @@ int main(void)
 EOF
 	gcc -std=gnu11 -O2 -D_GNU_SOURCE -I"$dir" -I"$root/src" -o "$dir/box-probe" \
 		"$dir/probe.c" "$root/src/docker.c" "$root/src/uidpool.c" "$root/src/util.c" \
-		"$root/src/tally.c" "$root/src/chan.c" -lpipeline
+		"$root/src/tally.c" "$root/src/chan.c" "$root/src/cligate.c" -lpipeline
 	export PROBE=$dir/box-probe
 }
 

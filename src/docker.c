@@ -1591,13 +1591,13 @@ docker_file_decode(const char *payload, size_t len, struct docker_file *f)
 static int
 docker_box_spawn(struct docker_box *box, char *errstr, size_t errstr_size)
 {
-	const char *start_args[] = { "start", "-ai", box->name, NULL };
+	/* podman: attached, the CLI carries the stream; with a channel it just starts. */
+	const char *start_attached[] = { "start", "-ai", box->name, NULL };
+	const char *start_detached[] = { "start", box->name, NULL };
+	const char *const *start_args = box->use_chan ? start_detached : start_attached;
 	struct docker_cmd res;
 	const char *token = box->use_chan ? box->chan.token : NULL;
 	int rc;
-
-	if (box->use_chan)
-		start_args[1] = box->name, start_args[2] = NULL;
 
 	if (docker_flavour() == DOCKER_FLAVOUR_PODMAN) {
 		/*

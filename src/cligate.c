@@ -35,6 +35,8 @@ static int64_t	cligate_wait_ms;
 static long	cligate_owner;		/* the worker's pid; 0: no gate */
 static char	cligate_prefix[4096];	/* the slots' path, but for their number */
 
+static int	cligate_path(int slot, char *path, size_t size, char *errstr,
+		    size_t errstr_size);
 static int	cligate_open(int slot);
 static int	cligate_proc(pid_t pid, unsigned long long *start);
 static int	cligate_busy(int fd);
@@ -68,23 +70,38 @@ cligate_export(void)
 	setenv(CLIGATE_ENV, v, 1);
 }
 
+/*
+ * path = the slot's file (the socket dir made and checked the first time).
+ * 0, or -1 with errstr.
+ */
+static int
+cligate_path(int slot, char *path, size_t size, char *errstr, size_t errstr_size)
+{
+	char name[64];
+
+	if (cligate_prefix[0] == '\0') {
+		snprintf(name, sizeof name, "%ld-gate.", cligate_owner);
+		if (chan_own_path(name, cligate_prefix, sizeof cligate_prefix, errstr,
+		    errstr_size) != 0) {
+			cligate_prefix[0] = '\0';
+			return -1;
+		}
+	}
+	snprintf(path, size, "%s%d", cligate_prefix, slot);
+	return 0;
+}
+
 /* The slot's file, opened but not locked; -1 (said) when there is none. */
 static int
 cligate_open(int slot)
 {
-	char name[64], path[4096 + 16], err[256];
+	char path[4096 + 16], err[256];
 	int fd;
 
-	if (cligate_prefix[0] == '\0') {
-		snprintf(name, sizeof name, "%ld-gate.", cligate_owner);
-		if (chan_own_path(name, cligate_prefix, sizeof cligate_prefix, err,
-		    sizeof err) != 0) {
-			cligate_prefix[0] = '\0';
-			log_warn("docker: %s: CLI calls are not bounded (SCRC_DOCKER_CALLS)", err);
-			return -1;
-		}
+	if (cligate_path(slot, path, sizeof path, err, sizeof err) != 0) {
+		log_warn("docker: %s: CLI calls are not bounded (SCRC_DOCKER_CALLS)", err);
+		return -1;
 	}
-	snprintf(path, sizeof path, "%s%d", cligate_prefix, slot);
 	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		log_warn("docker: %s: %s: CLI calls are not bounded (SCRC_DOCKER_CALLS)", path,
@@ -202,10 +219,10 @@ cligate_remove(void)
 	char path[4096 + 16];
 	int slot;
 
-	if (cligate_owner != (long)getpid() || cligate_prefix[0] == '\0')
+	/* The judges may have made the files though this process never called. */
+	if (cligate_owner != (long)getpid())
 		return;
-	for (slot = 0; slot < cligate_slots; slot++) {
-		snprintf(path, sizeof path, "%s%d", cligate_prefix, slot);
-		unlink(path);
-	}
+	for (slot = 0; slot < cligate_slots; slot++)
+		if (cligate_path(slot, path, sizeof path, NULL, 0) == 0)
+			unlink(path);
 }

@@ -3,8 +3,8 @@
  * worker's; as many holders as slots and no more; a slot free once its CLI
  * has ended (reaped or not), or when its pid now names another process; a
  * call that waited too long going ahead; the owner named by the
- * environment; the files removed by their owner or, once it is gone, by
- * the sweep.
+ * environment; the files removed by their owner (also those only its
+ * judges made) or, once it is gone, by the sweep.
  */
 #include "config.h"
 
@@ -172,6 +172,34 @@ test_pid_reused(void **state)
 	unsetenv(CLIGATE_ENV);
 }
 
+/* A worker that never called removes the slot files its judges made. */
+static void
+test_remove_judges_files(void **state)
+{
+	pid_t judge;
+	int st;
+
+	(void)state;
+	cligate_export();
+	cligate_configure(2, 50);
+	judge = fork();
+	if (judge == 0) {
+		int fd;
+
+		cligate_configure(2, 50);
+		fd = cligate_enter();
+		cligate_held_by(fd, 0);
+		_exit(fd >= 0 ? 0 : 1);
+	}
+	assert_true(judge > 0);
+	assert_int_equal(waitpid(judge, &st, 0), judge);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	assert_int_equal(entries(), 2);
+	cligate_remove();
+	assert_int_equal(entries(), 0);
+	unsetenv(CLIGATE_ENV);
+}
+
 static int
 alive(long pid)
 {
@@ -223,6 +251,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_slots, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pid_reused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_owner, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_remove_judges_files, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
